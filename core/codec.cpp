@@ -1,0 +1,307 @@
+#include "codec.h"
+
+#include <climits>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <string>
+
+#include <stb_image.h>
+#include <stb_image_write.h>
+
+#include "byte_reader.h"
+
+namespace filigrane {
+namespace {
+
+constexpr uint8_t kPngSignature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+
+// Reads the Orientation tag (0x0112) from a TIFF-structured EXIF block.
+// Returns 1 when absent, malformed or out of range.
+int exif_orientation_from_tiff(const uint8_t* tiff, size_t size) {
+  ByteReader r(tiff, size);
+  uint16_t byte_order = 0;
+  if (!r.u16be(byte_order)) return 1;
+  const bool big = byte_order == 0x4D4D;  // "MM"
+  if (!big && byte_order != 0x4949) return 1;  // "II"
+  auto u16 = [&](uint16_t& v) { return big ? r.u16be(v) : r.u16le(v); };
+  auto u32 = [&](uint32_t& v) { return big ? r.u32be(v) : r.u32le(v); };
+  uint16_t magic = 0;
+  uint32_t ifd0 = 0;
+  if (!u16(magic) || magic != 42 || !u32(ifd0) || !r.seek(ifd0)) return 1;
+  uint16_t count = 0;
+  if (!u16(count)) return 1;
+  for (uint16_t i = 0; i < count; ++i) {
+    uint16_t tag = 0, type = 0, value = 0;
+    uint32_t n = 0;
+    if (!u16(tag) || !u16(type) || !u32(n)) return 1;
+    if (tag == 0x0112 && type == 3 && n == 1) {
+      if (!u16(value)) return 1;
+      return (value >= 1 && value <= 8) ? value : 1;
+    }
+    if (!r.skip(4)) return 1;
+  }
+  return 1;
+}
+
+// Walks JPEG marker segments up to the first scan, noting EXIF, ICC and XMP.
+// Returns false when the segment structure is broken before the scan.
+bool scan_jpeg_segments(const uint8_t* data, size_t size, ImageHeader& h) {
+  ByteReader r(data, size);
+  if (!r.skip(2)) return false;  // SOI, already checked by the sniffer
+  while (r.remaining() > 0) {
+    uint8_t ff = 0, marker = 0;
+    if (!r.u8(ff) || ff != 0xFF) return false;
+    do {
+      if (!r.u8(marker)) return false;
+    } while (marker == 0xFF);  // fill bytes
+    if (marker == 0xD8 || (marker >= 0xD0 && marker <= 0xD7) || marker == 0x01) continue;
+    if (marker == 0xD9 || marker == 0xDA) return true;  // EOI or start of scan
+    uint16_t length = 0;
+    if (!r.u16be(length) || length < 2 || length - 2u > r.remaining()) return false;
+    const uint8_t* payload = r.current();
+    const size_t payload_size = length - 2u;
+    static const char kExif[] = "Exif\0\0";
+    static const char kIcc[] = "ICC_PROFILE";
+    static const char kXmp[] = "http://ns.adobe.com/xap/1.0/";
+    if (marker == 0xE1 && payload_size >= 6 && std::memcmp(payload, kExif, 6) == 0) {
+      h.has_exif = true;
+      h.orientation = exif_orientation_from_tiff(payload + 6, payload_size - 6);
+    } else if (marker == 0xE1 && payload_size >= sizeof(kXmp) &&
+               std::memcmp(payload, kXmp, sizeof(kXmp)) == 0) {
+      h.has_xmp = true;
+    } else if (marker == 0xE2 && payload_size >= sizeof(kIcc) &&
+               std::memcmp(payload, kIcc, sizeof(kIcc)) == 0) {
+      h.has_icc_profile = true;
+    }
+    r.skip(payload_size);
+  }
+  return false;
+}
+
+// True when an end-of-image marker follows the first start-of-scan: stb
+// silently pads truncated scans with zeros, so truncation is caught here.
+bool jpeg_has_end_marker(const uint8_t* data, size_t size) {
+  for (size_t i = size; i >= 2; --i) {
+    if (data[i - 2] == 0xFF && data[i - 1] == 0xD9) return true;
+    if (size - i > 1 << 20) break;  // only trailing junk up to 1 MiB is tolerated
+  }
+  return false;
+}
+
+// Walks PNG chunks, noting eXIf, iCCP and XMP. Returns false when a chunk
+// length runs past the end of the file before IEND.
+bool scan_png_chunks(const uint8_t* data, size_t size, ImageHeader& h) {
+  ByteReader r(data, size);
+  if (!r.skip(sizeof(kPngSignature))) return false;
+  while (r.remaining() > 0) {
+    uint32_t length = 0;
+    if (!r.u32be(length) || r.remaining() < 4) return false;
+    char type[4];
+    std::memcpy(type, r.current(), 4);
+    r.skip(4);
+    if (length > r.remaining() || r.remaining() - length < 4) return false;  // data + CRC
+    const uint8_t* payload = r.current();
+    if (std::memcmp(type, "IHDR", 4) == 0 && length >= 8) {
+      ByteReader ihdr(payload, length);
+      ihdr.u32be(h.stored_width);
+      ihdr.u32be(h.stored_height);
+    } else if (std::memcmp(type, "eXIf", 4) == 0) {
+      h.has_exif = true;
+      h.orientation = exif_orientation_from_tiff(payload, length);
+    } else if (std::memcmp(type, "iCCP", 4) == 0) {
+      h.has_icc_profile = true;
+    } else if (std::memcmp(type, "iTXt", 4) == 0) {
+      static const char kXmpKey[] = "XML:com.adobe.xmp";
+      if (length >= sizeof(kXmpKey) && std::memcmp(payload, kXmpKey, sizeof(kXmpKey)) == 0) {
+        h.has_xmp = true;
+      }
+    } else if (std::memcmp(type, "IEND", 4) == 0) {
+      return true;
+    }
+    r.skip(static_cast<size_t>(length) + 4);
+  }
+  return false;
+}
+
+// Checks that an uncompressed BMP holds all the pixel rows its header
+// declares (stb would read zeros past the end instead of failing).
+bool bmp_pixel_data_complete(const uint8_t* data, size_t size, uint32_t w, uint32_t h) {
+  ByteReader r(data, size);
+  uint32_t pixel_offset = 0, header_size = 0, compression = 0;
+  uint16_t bpp = 0;
+  if (!r.seek(10) || !r.u32le(pixel_offset) || !r.u32le(header_size)) return false;
+  if (header_size < 40) return true;  // old OS/2 headers: leave to stb
+  if (!r.seek(28) || !r.u16le(bpp) || !r.u32le(compression)) return false;
+  if (compression != 0 && compression != 3) return true;  // RLE: stb bounds-checks itself
+  const uint64_t row_bytes = ((static_cast<uint64_t>(bpp) * w + 31) / 32) * 4;
+  return pixel_offset <= size && row_bytes * h <= size - pixel_offset;
+}
+
+std::string stb_reason() {
+  const char* why = stbi_failure_reason();
+  return why ? why : "unknown reason";
+}
+
+void append_bytes(void* context, void* data, int size) {
+  auto* out = static_cast<std::vector<uint8_t>*>(context);
+  const auto* p = static_cast<const uint8_t*>(data);
+  out->insert(out->end(), p, p + size);
+}
+
+}  // namespace
+
+const char* image_format_name(ImageFormat format) {
+  switch (format) {
+    case ImageFormat::kJpeg: return "jpeg";
+    case ImageFormat::kPng: return "png";
+    case ImageFormat::kBmp: return "bmp";
+    case ImageFormat::kGif: return "gif";
+    case ImageFormat::kWebp: return "webp";
+    case ImageFormat::kUnknown: break;
+  }
+  return "unknown";
+}
+
+ImageFormat sniff_format(const uint8_t* data, size_t size) {
+  if (data == nullptr) return ImageFormat::kUnknown;
+  if (size >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF) return ImageFormat::kJpeg;
+  if (size >= 8 && std::memcmp(data, kPngSignature, 8) == 0) return ImageFormat::kPng;
+  if (size >= 6 && (std::memcmp(data, "GIF87a", 6) == 0 || std::memcmp(data, "GIF89a", 6) == 0)) {
+    return ImageFormat::kGif;
+  }
+  if (size >= 2 && data[0] == 'B' && data[1] == 'M') return ImageFormat::kBmp;
+  if (size >= 12 && std::memcmp(data, "RIFF", 4) == 0 && std::memcmp(data + 8, "WEBP", 4) == 0) {
+    return ImageFormat::kWebp;
+  }
+  return ImageFormat::kUnknown;
+}
+
+Result<ImageHeader> read_image_header(const uint8_t* data, size_t size, const ImageLimits& limits) {
+  if (data == nullptr || size == 0) return InvalidArgument("the file is empty");
+  if (size > static_cast<size_t>(INT_MAX)) return TooLarge("the file is larger than 2 GB");
+  ImageHeader h;
+  h.format = sniff_format(data, size);
+  switch (h.format) {
+    case ImageFormat::kUnknown:
+      return UnsupportedFormat("not a JPEG, PNG, BMP or GIF image");
+    case ImageFormat::kWebp:
+      return UnsupportedFormat("WebP images cannot be decoded yet");
+    case ImageFormat::kJpeg:
+      if (!scan_jpeg_segments(data, size, h)) return CorruptData("JPEG is truncated or its segments are malformed");
+      break;
+    case ImageFormat::kPng:
+      if (!scan_png_chunks(data, size, h)) return CorruptData("PNG is truncated or a chunk length runs past the end");
+      break;
+    default:
+      break;
+  }
+  if (h.format == ImageFormat::kPng) {
+    // stb refuses very large PNGs with a vague message: judge the IHDR size first.
+    Status s = check_dimensions(h.stored_width, h.stored_height, limits);
+    if (!s.ok()) return s;
+  }
+  int w = 0, hgt = 0, comp = 0;
+  if (!stbi_info_from_memory(data, static_cast<int>(size), &w, &hgt, &comp)) {
+    return CorruptData(std::string(image_format_name(h.format)) + " header is unreadable: " + stb_reason());
+  }
+  Status s = check_dimensions(static_cast<uint32_t>(w), static_cast<uint32_t>(hgt), limits);
+  if (!s.ok()) return s;
+  h.stored_width = static_cast<uint32_t>(w);
+  h.stored_height = static_cast<uint32_t>(hgt);
+  h.channels = comp;
+  return h;
+}
+
+Result<DecodedImage> decode_image(const uint8_t* data, size_t size, const DecodeOptions& options) {
+  Result<ImageHeader> header = read_image_header(data, size, options.limits);
+  if (!header.ok()) return header.status();
+  const ImageHeader& h = header.value();
+  if (h.format == ImageFormat::kJpeg && !jpeg_has_end_marker(data, size)) {
+    return CorruptData("JPEG is truncated (no end-of-image marker)");
+  }
+  if (h.format == ImageFormat::kBmp && !bmp_pixel_data_complete(data, size, h.stored_width, h.stored_height)) {
+    return CorruptData("BMP is truncated: pixel data is shorter than its header declares");
+  }
+  int w = 0, hgt = 0, comp = 0;
+  std::unique_ptr<stbi_uc, void (*)(void*)> pixels(
+      stbi_load_from_memory(data, static_cast<int>(size), &w, &hgt, &comp, Image::kChannels), stbi_image_free);
+  if (!pixels) {
+    return CorruptData(std::string(image_format_name(h.format)) + " pixel data is corrupt: " + stb_reason());
+  }
+  if (static_cast<uint32_t>(w) != h.stored_width || static_cast<uint32_t>(hgt) != h.stored_height) {
+    return CorruptData("decoded size differs from the header");
+  }
+  Result<Image> img = Image::from_rgba(h.stored_width, h.stored_height, pixels.get(),
+                                       static_cast<size_t>(w) * hgt * Image::kChannels, options.limits);
+  if (!img.ok()) return img.status();
+  DecodedImage out{h, std::move(img).value()};
+  pixels.reset();
+  if (options.apply_orientation && h.orientation != 1) {
+    Result<Image> rotated = apply_exif_orientation(out.image, h.orientation);
+    if (!rotated.ok()) return rotated.status();
+    out.image = std::move(rotated).value();
+  }
+  return out;
+}
+
+Result<Image> apply_exif_orientation(const Image& src, int orientation) {
+  if (orientation < 1 || orientation > 8) return InvalidArgument("EXIF orientation must be 1..8");
+  if (src.empty()) return InvalidArgument("image is empty");
+  const uint32_t sw = src.width(), sh = src.height();
+  const bool transpose = orientation >= 5;
+  const uint32_t dw = transpose ? sh : sw, dh = transpose ? sw : sh;
+  ImageLimits unlimited;
+  unlimited.max_pixels = UINT64_MAX;  // same pixel count as an image that already exists
+  Result<Image> made = Image::create(dw, dh, unlimited);
+  if (!made.ok()) return made;
+  Image& dst = made.value();
+  for (uint32_t y = 0; y < dh; ++y) {
+    for (uint32_t x = 0; x < dw; ++x) {
+      // Map each destination pixel back to the stored pixel it shows.
+      uint32_t sx = 0, sy = 0;
+      switch (orientation) {
+        case 1: sx = x; sy = y; break;
+        case 2: sx = sw - 1 - x; sy = y; break;               // mirror horizontal
+        case 3: sx = sw - 1 - x; sy = sh - 1 - y; break;      // rotate 180
+        case 4: sx = x; sy = sh - 1 - y; break;               // mirror vertical
+        case 5: sx = y; sy = x; break;                        // transpose
+        case 6: sx = y; sy = sh - 1 - x; break;               // rotate 90 clockwise
+        case 7: sx = sw - 1 - y; sy = sh - 1 - x; break;      // transverse
+        case 8: sx = sw - 1 - y; sy = x; break;               // rotate 270 clockwise
+      }
+      std::memcpy(dst.pixel(x, y), src.pixel(sx, sy), Image::kChannels);
+    }
+  }
+  return made;
+}
+
+Result<std::vector<uint8_t>> encode_png(const Image& image) {
+  if (image.empty()) return InvalidArgument("cannot encode an empty image");
+  std::vector<uint8_t> out;
+  const bool opaque = image.is_opaque();
+  int ok = 0;
+  if (opaque) {
+    std::vector<uint8_t> rgb(static_cast<size_t>(image.width()) * image.height() * 3);
+    for (size_t i = 0, j = 0; j < rgb.size(); i += 4, j += 3) std::memcpy(&rgb[j], image.data() + i, 3);
+    ok = stbi_write_png_to_func(append_bytes, &out, image.width(), image.height(), 3, rgb.data(),
+                                static_cast<int>(image.width() * 3));
+  } else {
+    ok = stbi_write_png_to_func(append_bytes, &out, image.width(), image.height(), 4, image.data(),
+                                static_cast<int>(image.stride()));
+  }
+  if (!ok) return Internal("PNG encoder failed");
+  return out;
+}
+
+Result<std::vector<uint8_t>> encode_jpeg(const Image& image, int quality) {
+  if (image.empty()) return InvalidArgument("cannot encode an empty image");
+  if (quality < 1 || quality > 100) return InvalidArgument("JPEG quality must be 1..100");
+  std::vector<uint8_t> out;
+  if (!stbi_write_jpg_to_func(append_bytes, &out, image.width(), image.height(), 4, image.data(), quality)) {
+    return Internal("JPEG encoder failed");
+  }
+  return out;
+}
+
+}  // namespace filigrane

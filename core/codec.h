@@ -1,0 +1,72 @@
+// Decoding and encoding of whole image files held in memory.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "image.h"
+#include "status.h"
+
+namespace filigrane {
+
+enum class ImageFormat { kUnknown, kJpeg, kPng, kBmp, kGif, kWebp };
+
+// "jpeg", "png", "bmp", "gif", "webp" or "unknown"; never null.
+const char* image_format_name(ImageFormat format);
+
+// Identifies the container from its first bytes; kUnknown when unsure.
+ImageFormat sniff_format(const uint8_t* data, size_t size);
+
+struct DecodeOptions {
+  ImageLimits limits;
+  bool apply_orientation = true;  // rotate/flip per the EXIF Orientation tag
+};
+
+// What a cheap header read tells, without decoding pixels.
+struct ImageHeader {
+  ImageFormat format = ImageFormat::kUnknown;
+  uint32_t stored_width = 0;   // as stored in the file, before orientation
+  uint32_t stored_height = 0;
+  int channels = 0;            // channels in the file: 1 grey, 2 grey+alpha, 3 RGB, 4 RGBA
+  int orientation = 1;         // EXIF Orientation 1..8 (1 when absent or invalid)
+  bool has_exif = false;
+  bool has_icc_profile = false;
+  bool has_xmp = false;
+  uint32_t width() const { return orientation >= 5 ? stored_height : stored_width; }
+  uint32_t height() const { return orientation >= 5 ? stored_width : stored_height; }
+};
+
+struct DecodedImage {
+  ImageHeader header;
+  Image image;  // RGBA8, orientation applied when DecodeOptions::apply_orientation
+};
+
+// Reads the header of a JPEG, PNG, BMP or GIF without decoding pixels.
+// Fails with kInvalidArgument (empty input), kUnsupportedFormat (not one of
+// those formats; WebP is recognised but not decodable), kCorruptData (header
+// truncated or inconsistent) or kTooLarge (dimensions exceed `limits`).
+Result<ImageHeader> read_image_header(const uint8_t* data, size_t size,
+                                      const ImageLimits& limits = {});
+
+// Decodes the first frame of a JPEG, PNG, BMP or GIF to RGBA8. Dimensions are
+// checked against options.limits before any pixel buffer is allocated. The
+// caller keeps ownership of `data`; the returned Image owns its pixels.
+// Fails as read_image_header(), or with kCorruptData when pixel data is bad.
+Result<DecodedImage> decode_image(const uint8_t* data, size_t size, const DecodeOptions& options = {});
+
+// Encodes as PNG (8-bit RGBA, or RGB when the image is opaque).
+// Fails with kInvalidArgument for an empty image.
+Result<std::vector<uint8_t>> encode_png(const Image& image);
+
+// Encodes as baseline JPEG (alpha dropped). quality 1..100; stb uses 4:2:0
+// chroma subsampling at quality <= 90 and 4:4:4 above. Fails with
+// kInvalidArgument for an empty image or a quality outside 1..100.
+Result<std::vector<uint8_t>> encode_jpeg(const Image& image, int quality);
+
+// Applies EXIF orientation `orientation` (1..8) to `image`, returning a new
+// image (a copy for 1). Fails with kInvalidArgument for other values.
+Result<Image> apply_exif_orientation(const Image& image, int orientation);
+
+}  // namespace filigrane

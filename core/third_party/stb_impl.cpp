@@ -1,0 +1,27 @@
+// The one translation unit that compiles stb_image and stb_image_write.
+// Compiled from source (not Debian's libstb) so the same code runs natively
+// and in WebAssembly. Only the formats Filigrane reads are enabled.
+#define STBI_ONLY_JPEG
+#define STBI_ONLY_PNG
+#define STBI_ONLY_BMP
+#define STBI_ONLY_GIF
+#define STBI_NO_STDIO
+#define STBI_NO_FAILURE_STRINGS_DISABLED
+// Hard ceiling inside stb itself; the real limit is checked earlier by
+// codec.cpp from ImageLimits before any pixel allocation.
+#define STBI_MAX_DIMENSIONS (1 << 16)
+#define STB_IMAGE_IMPLEMENTATION
+#define STB_IMAGE_WRITE_IMPLEMENTATION
+#define STBI_WRITE_NO_STDIO
+
+#if defined(__GNUC__) || defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-function"
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+#pragma GCC diagnostic ignored "-Wsign-compare"
+#endif
+#include <stb_image.h>
+#include <stb_image_write.h>
+#if defined(__GNUC__) || defined(__clang__)
+#pragma GCC diagnostic pop
+#endif

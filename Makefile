@@ -1,0 +1,80 @@
+# Filigrane — the two commands people need:
+#   make run    install what is missing, build, serve the site at http://127.0.0.1:8080
+#   make test   install what is missing, build native + WebAssembly, run all three test tiers
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+APT_PACKAGES := cmake g++ make emscripten binaryen libstb-dev libglm-dev doctest-dev chromium
+JOBS ?= 2
+PORT ?= 8080
+NATIVE_DIR := build/native
+WASM_DIR := build/wasm
+SITE_DIR := build/site
+# emcc at -O2/-O3 needs Debian's Node modules; the prebuilt Emscripten cache is used as is.
+EMSDK_ENV := NODE_PATH=/usr/share/nodejs
+
+.PHONY: help deps apt-deps npm-deps build build-native build-wasm site run test test-native test-wasm test-node test-browser clean
+
+help:
+	@echo "make run    - install, build and serve Filigrane at http://127.0.0.1:$(PORT)"
+	@echo "make test   - install, build and run native, WebAssembly (Node) and Chromium tests"
+	@echo "other: deps build build-native build-wasm site test-native test-wasm test-node test-browser clean"
+
+deps: apt-deps npm-deps
+
+# Installs only the Debian packages that are missing (needs root, as in CI).
+apt-deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages: $$missing"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@command -v node >/dev/null || { echo "Node.js 20 is required (node not found)"; exit 1; }
+
+# npm ci whenever package-lock.json changed since the last install.
+npm-deps: node_modules/.package-lock.json
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+build: build-native build-wasm
+
+build-native: apt-deps
+	cmake -S . -B $(NATIVE_DIR) -DCMAKE_BUILD_TYPE=Release > /dev/null
+	cmake --build $(NATIVE_DIR) -j$(JOBS)
+
+build-wasm: apt-deps
+	$(EMSDK_ENV) emcmake cmake -S . -B $(WASM_DIR) -DCMAKE_BUILD_TYPE=Release > /dev/null
+	$(EMSDK_ENV) cmake --build $(WASM_DIR) -j$(JOBS)
+
+# One static folder: the PWA shell (site/), the app and library (web/), the module.
+site: build-wasm
+	rm -rf $(SITE_DIR)
+	mkdir -p $(SITE_DIR)/app $(SITE_DIR)/lib
+	cp -r site/. $(SITE_DIR)/
+	cp web/app/*.mjs web/app/*.css $(SITE_DIR)/app/
+	cp web/lib/*.mjs $(SITE_DIR)/lib/
+	rm -f $(SITE_DIR)/lib/node.mjs
+	cp $(WASM_DIR)/filigrane_web.mjs $(WASM_DIR)/filigrane_web.wasm $(SITE_DIR)/lib/
+
+run: deps site
+	node tools/serve.mjs --root $(SITE_DIR) --port $(PORT)
+
+test: deps build site
+	$(MAKE) test-native test-wasm test-node test-browser
+
+test-native:
+	cd $(NATIVE_DIR) && ctest --output-on-failure
+
+test-wasm:
+	cd $(WASM_DIR) && ctest --output-on-failure
+
+test-node:
+	node --test tests/node/
+
+test-browser:
+	node --test --test-concurrency=1 tests/browser/
+
+clean:
+	rm -rf build

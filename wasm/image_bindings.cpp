@@ -1,0 +1,134 @@
+// Embind bindings for decoding, encoding and resizing images.
+// JS owns every ImageHandle it receives and must call delete() on it.
+#include <emscripten/bind.h>
+#include <malloc.h>
+
+#include <cmath>
+
+#include "core/codec.h"
+#include "core/resize.h"
+#include "wasm/binding_support.h"
+
+using emscripten::val;
+
+namespace filigrane::wasm {
+namespace {
+
+ImageLimits limits_from(double max_pixels) {
+  ImageLimits limits;
+  if (std::isfinite(max_pixels) && max_pixels >= 1) limits.max_pixels = static_cast<uint64_t>(max_pixels);
+  return limits;
+}
+
+val header_to_js(const ImageHeader& h) {
+  val o = val::object();
+  o.set("format", std::string(image_format_name(h.format)));
+  o.set("width", h.width());
+  o.set("height", h.height());
+  o.set("storedWidth", h.stored_width);
+  o.set("storedHeight", h.stored_height);
+  o.set("channels", h.channels);
+  o.set("orientation", h.orientation);
+  o.set("hasExif", h.has_exif);
+  o.set("hasIccProfile", h.has_icc_profile);
+  o.set("hasXmp", h.has_xmp);
+  return o;
+}
+
+}  // namespace
+
+// A decoded RGBA image living in the WebAssembly heap.
+class ImageHandle {
+ public:
+  explicit ImageHandle(Image image) : image_(std::move(image)) {}
+  uint32_t width() const { return image_.width(); }
+  uint32_t height() const { return image_.height(); }
+  bool opaque() const { return image_.is_opaque(); }
+  const Image& image() const { return image_; }
+
+  // Copy of the pixels as a Uint8Array (RGBA, row-major).
+  val rgba() const { return bytes_to_js(image_.data(), image_.byte_size()); }
+
+  val encode_png() const { return bytes_result(filigrane::encode_png(image_)); }
+  val encode_jpeg(int quality) const { return bytes_result(filigrane::encode_jpeg(image_, quality)); }
+
+  val resized(double width, double height, int filter, double max_pixels) const {
+    if (!(width >= 1 && height >= 1 && width <= 65536 && height <= 65536) || filter < 0 || filter > 3) {
+      return result_object(InvalidArgument("resize needs a size of 1..65536 pixels and a filter of 0..3"));
+    }
+    return image_result(filigrane::resize(image_, static_cast<uint32_t>(width), static_cast<uint32_t>(height),
+                                          static_cast<ResizeFilter>(filter), limits_from(max_pixels)));
+  }
+
+  static val image_result(Result<Image> r) {
+    val out = result_object(r.status());
+    if (r.ok()) out.set("image", ImageHandle(std::move(r).value()));
+    return out;
+  }
+
+ private:
+  static val bytes_result(const Result<std::vector<uint8_t>>& r) {
+    val out = result_object(r.status());
+    if (r.ok()) out.set("bytes", bytes_to_js(r.value()));
+    return out;
+  }
+  Image image_;
+};
+
+val read_header_js(val bytes, double max_pixels) {
+  const std::vector<uint8_t> data = bytes_from_js(bytes);
+  Result<ImageHeader> r = read_image_header(data.data(), data.size(), limits_from(max_pixels));
+  val out = result_object(r.status());
+  if (r.ok()) out.set("header", header_to_js(r.value()));
+  return out;
+}
+
+val decode_image_js(val bytes, double max_pixels, bool apply_orientation) {
+  std::vector<uint8_t> data = bytes_from_js(bytes);
+  DecodeOptions options;
+  options.limits = limits_from(max_pixels);
+  options.apply_orientation = apply_orientation;
+  Result<DecodedImage> r = decode_image(data.data(), data.size(), options);
+  data = {};  // release the file bytes before handing the image over
+  val out = result_object(r.status());
+  if (r.ok()) {
+    out.set("header", header_to_js(r.value().header));
+    out.set("image", ImageHandle(std::move(r).value().image));
+  }
+  return out;
+}
+
+val image_from_rgba_js(double width, double height, val rgba) {
+  if (!(width >= 1 && height >= 1 && width <= 65536 && height <= 65536)) {
+    return result_object(InvalidArgument("width and height must be 1..65536"));
+  }
+  const std::vector<uint8_t> px = bytes_from_js(rgba);
+  return ImageHandle::image_result(
+      Image::from_rgba(static_cast<uint32_t>(width), static_cast<uint32_t>(height), px.data(), px.size()));
+}
+
+// Bytes currently allocated by malloc, for leak tests.
+val heap_stats_js() {
+  const struct mallinfo info = mallinfo();
+  val o = val::object();
+  o.set("allocatedBytes", static_cast<double>(info.uordblks));
+  return o;
+}
+
+}  // namespace filigrane::wasm
+
+EMSCRIPTEN_BINDINGS(filigrane_image) {
+  using namespace filigrane::wasm;
+  emscripten::class_<ImageHandle>("ImageHandle")
+      .property("width", &ImageHandle::width)
+      .property("height", &ImageHandle::height)
+      .function("isOpaque", &ImageHandle::opaque)
+      .function("rgba", &ImageHandle::rgba)
+      .function("encodePng", &ImageHandle::encode_png)
+      .function("encodeJpeg", &ImageHandle::encode_jpeg)
+      .function("resized", &ImageHandle::resized);
+  emscripten::function("readImageHeader", &read_header_js);
+  emscripten::function("decodeImage", &decode_image_js);
+  emscripten::function("imageFromRgba", &image_from_rgba_js);
+  emscripten::function("heapStats", &heap_stats_js);
+}

@@ -1,0 +1,56 @@
+// The one error class of the Filigrane JS library. `code` is a stable string
+// ("corrupt_data", ...), `status` the core's numeric code.
+
+/** Core status names by numeric code (core/status.h; never renumbered). */
+export const STATUS_NAMES = Object.freeze([
+  'ok', 'invalid_argument', 'unsupported_format', 'corrupt_data', 'too_large', 'not_found', 'internal',
+]);
+
+/** Plain-language explanations for people, by code. */
+const USER_TEXT = {
+  invalid_argument: 'Filigrane could not use this input',
+  unsupported_format: 'This file is not an image Filigrane can read (JPEG, PNG, BMP or GIF)',
+  corrupt_data: 'This image file is damaged or incomplete',
+  too_large: 'This image is too large to open safely',
+  not_found: 'Nothing was found',
+  unreadable: 'This file could not be read',
+  internal: 'Something went wrong inside Filigrane',
+  worker_failed: 'The image engine stopped unexpectedly',
+  disposed: 'Filigrane was closed',
+  cancelled: 'The operation was cancelled',
+};
+
+export class FiligraneError extends Error {
+  /**
+   * @param {string} code stable machine code
+   * @param {string} message technical detail from the core
+   * @param {number} [status] numeric core status, when the core produced it
+   */
+  constructor(code, message, status) {
+    super(message);
+    this.name = 'FiligraneError';
+    this.code = code;
+    this.status = status ?? -1;
+  }
+
+  /** A sentence for a person: what happened, with the core's detail. */
+  get userMessage() {
+    const summary = USER_TEXT[this.code] ?? 'Something went wrong';
+    return this.message ? `${summary}: ${this.message}.` : `${summary}.`;
+  }
+
+  /** Structured-clone friendly form (for postMessage). */
+  toJSON() {
+    return { code: this.code, message: this.message, status: this.status };
+  }
+
+  static fromJSON(obj) {
+    return new FiligraneError(String(obj?.code ?? 'internal'), String(obj?.message ?? ''), obj?.status);
+  }
+
+  /** Converts a binding status object {code, name, message}; returns null when ok. */
+  static fromStatus(status) {
+    if (!status || status.code === 0) return null;
+    return new FiligraneError(status.name ?? STATUS_NAMES[status.code] ?? 'internal', status.message, status.code);
+  }
+}

@@ -1,0 +1,99 @@
+// Filigrane's JS library: a promise API over the WebAssembly core running in
+// a Web Worker. The main thread never touches the module; it holds only
+// request ids, so a long decode never blocks the page.
+import { FiligraneError } from './errors.mjs';
+
+export { FiligraneError } from './errors.mjs';
+
+export class Filigrane {
+  #worker = null;
+  #workerUrl;
+  #nextId = 1;
+  #pending = new Map();
+
+  /** Use Filigrane.create(). */
+  constructor(workerUrl) {
+    this.#workerUrl = workerUrl;
+    this.#start();
+  }
+
+  /**
+   * Starts the worker and waits until the WebAssembly module is ready.
+   * @param {{workerUrl?: string|URL}} [options]
+   */
+  static async create({ workerUrl = new URL('./worker.mjs', import.meta.url) } = {}) {
+    const f = new Filigrane(workerUrl);
+    await f.#call('ping', []);
+    return f;
+  }
+
+  /** Decodes an image file (bytes) and summarises it. */
+  info(bytes, options = {}, { signal } = {}) {
+    return this.#call('info', [bytes, options], signal);
+  }
+
+  /** Decodes to RGBA pixels, optionally shrunk to maxSide for previews. */
+  decodeRgba(bytes, options = {}, { signal } = {}) {
+    return this.#call('decodeRgba', [bytes, options], signal);
+  }
+
+  /** Encodes {width, height, rgba} as PNG or JPEG bytes. */
+  encode(image, options = {}, { signal } = {}) {
+    return this.#call('encode', [image, options], signal);
+  }
+
+  /** Bytes allocated in the worker's WebAssembly heap. */
+  heapStats() {
+    return this.#call('heapStats', []);
+  }
+
+  /** Stops the worker; pending calls reject with code "disposed". */
+  dispose() {
+    this.#stop(new FiligraneError('disposed', 'Filigrane was disposed'));
+  }
+
+  #start() {
+    this.#worker = new Worker(this.#workerUrl, { type: 'module', name: 'filigrane-core' });
+    this.#worker.onmessage = (event) => {
+      const { id, ok, result, error } = event.data;
+      const entry = this.#pending.get(id);
+      if (!entry) return;
+      this.#pending.delete(id);
+      entry.cleanup();
+      if (ok) entry.resolve(result);
+      else entry.reject(FiligraneError.fromJSON(error));
+    };
+    this.#worker.onerror = (event) => {
+      event.preventDefault?.();
+      this.#stop(new FiligraneError('worker_failed', event.message || 'the worker failed to start'));
+      this.#start();
+    };
+  }
+
+  #stop(error) {
+    this.#worker?.terminate();
+    this.#worker = null;
+    for (const entry of this.#pending.values()) {
+      entry.cleanup();
+      entry.reject(error);
+    }
+    this.#pending.clear();
+  }
+
+  #call(op, args, signal) {
+    if (!this.#worker) return Promise.reject(new FiligraneError('disposed', 'Filigrane was disposed'));
+    if (signal?.aborted) return Promise.reject(new FiligraneError('cancelled', 'cancelled before it started'));
+    return new Promise((resolve, reject) => {
+      const id = this.#nextId++;
+      // WebAssembly cannot be interrupted: cancelling restarts the worker.
+      const onAbort = () => {
+        this.#stop(new FiligraneError('cancelled', 'cancelled by the user'));
+        this.#start();
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const cleanup = () => signal?.removeEventListener('abort', onAbort);
+      this.#pending.set(id, { resolve, reject, cleanup });
+      this.#worker.postMessage({ id, op, args });
+    });
+  }
+}

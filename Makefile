@@ -13,7 +13,9 @@ SITE_DIR := build/site
 # emcc at -O2/-O3 needs Debian's Node modules; the prebuilt Emscripten cache is used as is.
 EMSDK_ENV := NODE_PATH=/usr/share/nodejs
 
-.PHONY: help deps apt-deps npm-deps build build-native build-wasm site run test test-native test-wasm test-node test-browser clean
+BENCH_DIR := bench
+
+.PHONY: bench bench-core help deps apt-deps npm-deps build build-native build-wasm site run test test-native test-wasm test-node test-browser clean
 
 help:
 	@echo "make run    - install, build and serve Filigrane at http://127.0.0.1:$(PORT)"
@@ -75,6 +77,15 @@ test-node:
 
 test-browser:
 	node --test --test-concurrency=1 tests/browser/
+
+# Benchmarks write Markdown tables to bench/; they never fail the build.
+bench: bench-core
+
+bench-core: build
+	mkdir -p $(BENCH_DIR)
+	$(NATIVE_DIR)/bench_core $(BENCH_DIR)/core-native.tsv
+	node $(WASM_DIR)/bench_core.js $(BENCH_DIR)/core-wasm.tsv
+	node tools/bench_table.mjs "Core kernels" $(BENCH_DIR)/core.md $(BENCH_DIR)/core-native.tsv $(BENCH_DIR)/core-wasm.tsv
 
 clean:
 	rm -rf build

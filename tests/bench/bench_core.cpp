@@ -1,0 +1,39 @@
+// Core kernels: decode, encode and resize on a synthetic 1920x1080 photo-like
+// image. Usage: bench_core [OUT.tsv]; prints "kernel<TAB>ms" lines.
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include "core/codec.h"
+#include "core/resize.h"
+#include "tests/bench/bench_support.h"
+
+using namespace filigrane;
+
+int main(int argc, char** argv) {
+  const uint32_t w = 1920, h = 1080;
+  Image img = Image::create(w, h).value();
+  for (uint32_t y = 0; y < h; ++y)
+    for (uint32_t x = 0; x < w; ++x) {
+      uint8_t* p = img.pixel(x, y);
+      p[0] = uint8_t(128 + 100 * std::sin(x * 0.013) * std::cos(y * 0.021));
+      p[1] = uint8_t((x * 7 + y * 3) & 255);
+      p[2] = uint8_t(128 + 90 * std::sin((x + y) * 0.005));
+      p[3] = 255;
+    }
+  const auto jpeg = encode_jpeg(img, 85).value();
+  const auto png = encode_png(img).value();
+  std::string out;
+  auto row = [&](const char* name, double ms) {
+    char line[160];
+    std::snprintf(line, sizeof line, "%s\t%s\t%.2f\n", bench::target_name(), name, ms);
+    out += line;
+  };
+  row("decode JPEG 1920x1080", bench::median_ms(9, [&] { (void)decode_image(jpeg.data(), jpeg.size()); }));
+  row("decode PNG 1920x1080", bench::median_ms(5, [&] { (void)decode_image(png.data(), png.size()); }));
+  row("encode JPEG q85 1920x1080", bench::median_ms(5, [&] { (void)encode_jpeg(img, 85); }));
+  row("resize 1920x1080 -> 960x540 Lanczos3", bench::median_ms(9, [&] { (void)resize(img, 960, 540); }));
+  row("resize 1920x1080 -> 3840x2160 bicubic", bench::median_ms(3, [&] { (void)resize(img, 3840, 2160, ResizeFilter::kBicubic); }));
+  bench::emit(argc > 1 ? argv[1] : "", out);
+  return 0;
+}

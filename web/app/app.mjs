@@ -37,7 +37,7 @@ function showFacts(name, info) {
   const rows = [
     ['File', name],
     ['Format', info.format.toUpperCase()],
-    ['Size', `${info.width} × ${info.height} pixels (${info.megapixels} MP)`],
+    ['Size', `${info.width} × ${info.height} pixels` + (info.megapixels >= 0.1 ? ` (${info.megapixels} MP)` : '')],
     ['File size', formatBytes(info.fileBytes)],
     ['Orientation', info.orientation === 1 ? 'normal' : `${ORIENTATIONS[info.orientation]} (stored ${info.storedWidth} × ${info.storedHeight}, shown upright)`],
     ['Transparency', info.transparent ? 'yes' : 'no'],
@@ -65,6 +65,7 @@ async function inspect(file) {
     const { width, height, rgba } = await engine.decodeRgba(bytes, { maxSide: 512 });
     preview.width = width;
     preview.height = height;
+    preview.classList.toggle('pixelated', Math.max(width, height) < 128);
     preview.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(rgba.buffer), width, height), 0, 0);
     showFacts(file.name || 'pasted image', info);
     result.hidden = false;

@@ -55,7 +55,10 @@ site: build-wasm
 	rm -rf $(SITE_DIR)
 	mkdir -p $(SITE_DIR)/app $(SITE_DIR)/lib
 	cp -r site/. $(SITE_DIR)/
+	mkdir -p $(SITE_DIR)/screenmark $(SITE_DIR)/shaders
 	cp web/app/*.mjs web/app/*.css $(SITE_DIR)/app/
+	cp web/screenmark/*.mjs $(SITE_DIR)/screenmark/
+	cp shaders/*.wgsl $(SITE_DIR)/shaders/
 	cp web/lib/*.mjs $(SITE_DIR)/lib/
 	rm -f $(SITE_DIR)/lib/node.mjs
 	cp $(WASM_DIR)/filigrane_web.mjs $(WASM_DIR)/filigrane_web.wasm $(SITE_DIR)/lib/

@@ -22,6 +22,40 @@ function toBytes(input) {
   throw new FiligraneError('invalid_argument', 'expected the image file as a Uint8Array or ArrayBuffer');
 }
 
+/** The binding named `name`, or a FiligraneError when this build lacks it. */
+function feature(module, name) {
+  if (typeof module[name] !== 'function') {
+    throw new FiligraneError('unsupported_feature', `this build of the engine has no ${name}`);
+  }
+  return module[name];
+}
+
+/** Validates a payload: 1..16 hex digits, returned as 16 lower-case digits. */
+export function normalisePayload(payload) {
+  const text = String(payload ?? '').trim().replace(/^0x/i, '');
+  if (!/^[0-9a-fA-F]{1,16}$/.test(text)) {
+    throw new FiligraneError('invalid_argument', 'the payload must be 1 to 16 hexadecimal digits');
+  }
+  return text.toLowerCase().padStart(16, '0');
+}
+
+/** The viewer-and-minute reading of a 64-bit payload (high 32 bits: viewer). */
+export function describeViewerTime(payloadHex) {
+  const viewerId = parseInt(payloadHex.slice(0, 8), 16);
+  const minute = parseInt(payloadHex.slice(8, 16), 16);
+  return { viewerId, minute, time: new Date(minute * 60_000).toISOString() };
+}
+
+/** 16-hex-digit payload: viewer id (32 bits) then minutes since 1970 (32 bits). */
+export function viewerTimePayload(viewerId, date = new Date()) {
+  const viewer = Number(viewerId);
+  if (!Number.isInteger(viewer) || viewer < 0 || viewer > 0xffffffff) {
+    throw new FiligraneError('invalid_argument', 'the viewer id must be a whole number from 0 to 4294967295');
+  }
+  const minute = Math.floor(date.getTime() / 60_000) >>> 0;
+  return viewer.toString(16).padStart(8, '0') + minute.toString(16).padStart(8, '0');
+}
+
 /** @param {object} module an instantiated createFiligraneCore() module */
 export function createCoreOps(module) {
   return {
@@ -76,6 +110,24 @@ export function createCoreOps(module) {
       }
     },
 
+    /**
+     * Decodes an image file, resizes it and re-encodes it (PNG, or JPEG at `quality`).
+     * filter: 'box' | 'bilinear' | 'bicubic' | 'lanczos3'.
+     */
+    resize(input, { width, height, filter = 'lanczos3', format = 'png', quality = 90, maxPixels = DEFAULT_MAX_PIXELS }) {
+      const filterIndex = ['box', 'bilinear', 'bicubic', 'lanczos3'].indexOf(filter);
+      if (filterIndex < 0) throw new FiligraneError('invalid_argument', `unknown resize filter ${filter}`);
+      const { image } = check(module.decodeImage(toBytes(input), maxPixels, true));
+      let resized = null;
+      try {
+        resized = check(image.resized(width, height, filterIndex, maxPixels)).image;
+        return check(format === 'jpeg' ? resized.encodeJpeg(quality) : resized.encodePng()).bytes;
+      } finally {
+        image.delete();
+        resized?.delete();
+      }
+    },
+
     /** Re-encodes RGBA pixels as PNG or JPEG bytes. */
     encode({ width, height, rgba }, { format = 'png', quality = 90 } = {}) {
       const { image } = check(module.imageFromRgba(width, height, toBytes(rgba)));
@@ -85,6 +137,36 @@ export function createCoreOps(module) {
       } finally {
         image.delete();
       }
+    },
+
+    // --- Screen-content watermark (core/screenmark). Payloads are 16 hex digits;
+    // strength 0 means the core's default (PSNR >= 40 dB on any content).
+
+    /** One premultiplied RGBA period of the overlay for a device-pixel ratio. */
+    screenTile({ key, payload, strength = 0, dpr = 1 }) {
+      const r = check(feature(module, 'screenTile')(String(key), normalisePayload(payload), strength, dpr));
+      return { width: r.width, height: r.height, rgba: r.rgba };
+    },
+
+    /** The whole premultiplied overlay for width x height device pixels. */
+    screenOverlay({ key, payload, strength = 0, width, height, dpr = 1 }) {
+      const r = check(feature(module, 'screenOverlay')(String(key), normalisePayload(payload), strength, width, height, dpr));
+      return { width: r.width, height: r.height, rgba: r.rgba };
+    },
+
+    /** Composites the overlay onto an image file; returns PNG bytes. */
+    screenApply(input, { key, payload, strength = 0, dpr = 1, maxPixels = DEFAULT_MAX_PIXELS }) {
+      return check(feature(module, 'screenApply')(toBytes(input), String(key), normalisePayload(payload), strength, dpr, maxPixels)).bytes;
+    },
+
+    /**
+     * Looks for the screen mark of `key` in an image file.
+     * @returns {{found, payload: string|null, confidence, viewerId?, minute?, time?, map, ...}}
+     */
+    screenDecode(input, { key, maxPixels = DEFAULT_MAX_PIXELS }) {
+      const { report } = check(feature(module, 'screenDecode')(toBytes(input), String(key), maxPixels));
+      if (report.found) Object.assign(report, describeViewerTime(report.payload));
+      return report;
     },
 
     /** Bytes allocated in the WebAssembly heap (for leak checks). */

@@ -15,6 +15,7 @@ const USER_TEXT = {
   not_found: 'Nothing was found',
   unreadable: 'This file could not be read',
   internal: 'Something went wrong inside Filigrane',
+  unsupported_feature: 'This version of Filigrane cannot do that yet',
   worker_failed: 'The image engine stopped unexpectedly',
   disposed: 'Filigrane was closed',
   cancelled: 'The operation was cancelled',

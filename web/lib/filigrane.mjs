@@ -42,6 +42,26 @@ export class Filigrane {
     return this.#call('encode', [image, options], signal);
   }
 
+  /** One premultiplied period of the screen-mark overlay: {width, height, rgba}. */
+  screenTile(options, { signal } = {}) {
+    return this.#call('screenTile', [options], signal);
+  }
+
+  /** The premultiplied screen-mark overlay for a whole viewport. */
+  screenOverlay(options, { signal } = {}) {
+    return this.#call('screenOverlay', [options], signal);
+  }
+
+  /** Composites the screen mark onto an image file; resolves to PNG bytes. */
+  screenApply(bytes, options, { signal } = {}) {
+    return this.#call('screenApply', [bytes, options], signal);
+  }
+
+  /** Reads the screen mark of options.key from a capture. */
+  screenDecode(bytes, options, { signal } = {}) {
+    return this.#call('screenDecode', [bytes, options], signal);
+  }
+
   /** Bytes allocated in the worker's WebAssembly heap. */
   heapStats() {
     return this.#call('heapStats', []);

@@ -6,8 +6,10 @@
 #include <emscripten/val.h>
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
+#include "core/codec.h"
 #include "core/status.h"
 
 namespace filigrane::wasm {
@@ -35,6 +37,41 @@ inline emscripten::val status_to_js(const Status& status) {
   s.set("name", std::string(status_code_name(status.code())));
   s.set("message", status.message());
   return s;
+}
+
+// Parses 1..16 hex digits into a 64-bit payload. Returns false for anything else.
+inline bool parse_payload_hex(const std::string& hex, uint64_t& out) {
+  if (hex.empty() || hex.size() > 16) return false;
+  uint64_t v = 0;
+  for (char c : hex) {
+    const int d = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+    if (d < 0) return false;
+    v = (v << 4) | static_cast<uint64_t>(d);
+  }
+  out = v;
+  return true;
+}
+
+// 16 lower-case hex digits.
+inline std::string payload_hex(uint64_t payload) {
+  static const char kDigits[] = "0123456789abcdef";
+  std::string s(16, '0');
+  for (int i = 15; i >= 0; --i, payload >>= 4) s[i] = kDigits[payload & 15];
+  return s;
+}
+
+inline emscripten::val bad_payload_status() {
+  emscripten::val out = emscripten::val::object();
+  out.set("status", status_to_js(InvalidArgument("payload must be 1 to 16 hexadecimal digits")));
+  return out;
+}
+
+// Decodes an image file copied from JS, with a pixel limit (<= 0: default).
+inline Result<DecodedImage> decode_js_image(const emscripten::val& file_bytes, double max_pixels) {
+  std::vector<uint8_t> data = bytes_from_js(file_bytes);
+  DecodeOptions options;
+  if (max_pixels >= 1) options.limits.max_pixels = static_cast<uint64_t>(max_pixels);
+  return decode_image(data.data(), data.size(), options);
 }
 
 // {status} for a failure, or {status: ok} to which the caller adds fields.

@@ -2,7 +2,6 @@
 // Payloads cross the boundary as 16-digit hex strings (the CLI's contract).
 #include <emscripten/bind.h>
 
-#include <cstdio>
 #include <string>
 
 #include "core/codec.h"
@@ -14,29 +13,10 @@ using emscripten::val;
 namespace filigrane::wasm {
 namespace {
 
-// Parses 1..16 hex digits. Returns false for anything else.
-bool parse_payload_hex(const std::string& hex, uint64_t& out) {
-  if (hex.empty() || hex.size() > 16) return false;
-  uint64_t v = 0;
-  for (char c : hex) {
-    int d = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
-    if (d < 0) return false;
-    v = (v << 4) | static_cast<uint64_t>(d);
-  }
-  out = v;
-  return true;
-}
-
-std::string payload_hex(uint64_t payload) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(payload));
-  return buf;
-}
-
 // A strength of 0 (or anything not positive) means the core's default.
 double strength_or_default(double strength) { return strength > 0 ? strength : screenmark::kDefaultStrength; }
 
-val bad_payload() { return result_object(InvalidArgument("payload must be 1 to 16 hexadecimal digits")); }
+val bad_payload() { return bad_payload_status(); }
 
 val premultiplied_to_js(const Result<screenmark::PremultipliedImage>& r) {
   val out = result_object(r.status());
@@ -74,12 +54,8 @@ val screen_apply_js(val file_bytes, std::string key, std::string payload_text, d
                     double max_pixels) {
   uint64_t payload = 0;
   if (!parse_payload_hex(payload_text, payload)) return bad_payload();
-  std::vector<uint8_t> data = bytes_from_js(file_bytes);
-  DecodeOptions options;
-  if (max_pixels >= 1) options.limits.max_pixels = static_cast<uint64_t>(max_pixels);
-  Result<DecodedImage> decoded = decode_image(data.data(), data.size(), options);
+  Result<DecodedImage> decoded = decode_js_image(file_bytes, max_pixels);
   if (!decoded.ok()) return result_object(decoded.status());
-  data = {};
   Result<Image> marked = screenmark::apply_screenmark(decoded.value().image, key, payload, strength_or_default(strength), dpr);
   if (!marked.ok()) return result_object(marked.status());
   Result<std::vector<uint8_t>> png = encode_png(marked.value());
@@ -90,12 +66,8 @@ val screen_apply_js(val file_bytes, std::string key, std::string payload_text, d
 
 // Looks for the mark in an image file. Never reports an unverified payload.
 val screen_decode_js(val file_bytes, std::string key, double max_pixels) {
-  std::vector<uint8_t> data = bytes_from_js(file_bytes);
-  DecodeOptions options;
-  if (max_pixels >= 1) options.limits.max_pixels = static_cast<uint64_t>(max_pixels);
-  Result<DecodedImage> decoded = decode_image(data.data(), data.size(), options);
+  Result<DecodedImage> decoded = decode_js_image(file_bytes, max_pixels);
   if (!decoded.ok()) return result_object(decoded.status());
-  data = {};
   Result<screenmark::ScreenDecodeReport> r = screenmark::decode_screenmark(decoded.value().image, key);
   val out = result_object(r.status());
   if (!r.ok()) return out;

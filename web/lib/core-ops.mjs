@@ -169,6 +169,31 @@ export function createCoreOps(module) {
       return report;
     },
 
+    // --- Image watermark (core/imagemark) and Stable Diffusion marks (core/sdmark).
+
+    /** Marks an image file with a keyed 64-bit payload; returns {bytes (PNG), psnr}. */
+    markImage(input, { key, payload, psnr = 0, maxPixels = DEFAULT_MAX_PIXELS }) {
+      const r = check(feature(module, 'imagemarkEmbed')(toBytes(input), String(key), normalisePayload(payload), psnr, maxPixels));
+      return { bytes: r.bytes, psnr: r.psnr };
+    },
+
+    /** Looks for Filigrane's image mark of `key`: {found, payload, confidence, map, ...}. */
+    detectImageMark(input, { key, maxPixels = DEFAULT_MAX_PIXELS }) {
+      return check(feature(module, 'imagemarkDetect')(toBytes(input), String(key), maxPixels)).report;
+    },
+
+    /** Looks for the invisible-watermark marks of Stable Diffusion tools: {found, kind, bitAgreement, ...}. */
+    detectSdMark(input, { maxPixels = DEFAULT_MAX_PIXELS } = {}) {
+      return check(feature(module, 'sdmarkDetect')(toBytes(input), maxPixels)).report;
+    },
+
+    // --- Provenance (core/provenance).
+
+    /** C2PA, XMP, IPTC, EXIF and generator metadata read from the file bytes. */
+    provenance(input) {
+      return JSON.parse(check(feature(module, 'readProvenance')(toBytes(input))).json);
+    },
+
     /** Bytes allocated in the WebAssembly heap (for leak checks). */
     heapStats() {
       return module.heapStats();

@@ -62,6 +62,26 @@ export class Filigrane {
     return this.#call('screenDecode', [bytes, options], signal);
   }
 
+  /** Marks an image with a keyed 64-bit payload; resolves to {bytes (PNG), psnr}. */
+  markImage(bytes, options, { signal } = {}) {
+    return this.#call('markImage', [bytes, options], signal);
+  }
+
+  /** Looks for Filigrane's image mark of options.key. */
+  detectImageMark(bytes, options, { signal } = {}) {
+    return this.#call('detectImageMark', [bytes, options], signal);
+  }
+
+  /** Looks for Stable Diffusion's invisible-watermark messages. */
+  detectSdMark(bytes, options = {}, { signal } = {}) {
+    return this.#call('detectSdMark', [bytes, options], signal);
+  }
+
+  /** Reads C2PA, XMP, IPTC, EXIF and generator metadata. */
+  provenance(bytes, { signal } = {}) {
+    return this.#call('provenance', [bytes], signal);
+  }
+
   /** Bytes allocated in the worker's WebAssembly heap. */
   heapStats() {
     return this.#call('heapStats', []);

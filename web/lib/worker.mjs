@@ -12,6 +12,7 @@ function transferablesOf(result) {
   const list = [];
   if (result instanceof Uint8Array) list.push(result.buffer);
   else if (result && result.rgba instanceof Uint8Array) list.push(result.rgba.buffer);
+  else if (result && result.bytes instanceof Uint8Array) list.push(result.bytes.buffer);
   return list;
 }
 

@@ -1,5 +1,7 @@
 // Every CLI command, in the order --help lists them.
 import info from './info.mjs';
 import screen from './screen.mjs';
+import { mark, detect, sdmark } from './mark.mjs';
+import provenance from './provenance.mjs';
 
-export const commands = [info, screen];
+export const commands = [info, screen, mark, detect, sdmark, provenance];

@@ -1,0 +1,80 @@
+// Embind bindings for Filigrane's robust image watermark (core/imagemark).
+// Payloads cross the boundary as 16 hex digits (8 bytes, big-endian).
+#include <emscripten/bind.h>
+
+#include "core/imagemark/imagemark.h"
+#include "wasm/binding_support.h"
+
+using emscripten::val;
+
+namespace filigrane::wasm {
+namespace {
+
+imagemark::Payload payload_bytes(uint64_t v) {
+  imagemark::Payload p{};
+  for (int i = 7; i >= 0; --i, v >>= 8) p[i] = static_cast<uint8_t>(v & 0xFF);
+  return p;
+}
+
+uint64_t payload_value(const imagemark::Payload& p) {
+  uint64_t v = 0;
+  for (uint8_t b : p) v = (v << 8) | b;
+  return v;
+}
+
+}  // namespace
+
+// Marks an image file; returns {bytes (PNG), psnr}.
+val imagemark_embed_js(val file_bytes, std::string key, std::string payload_text, double psnr_db, double max_pixels) {
+  uint64_t payload = 0;
+  if (!parse_payload_hex(payload_text, payload)) return bad_payload_status();
+  Result<DecodedImage> decoded = decode_js_image(file_bytes, max_pixels);
+  if (!decoded.ok()) return result_object(decoded.status());
+  imagemark::EmbedOptions options;
+  if (psnr_db > 0) options.psnr_db = psnr_db;
+  Result<imagemark::EmbedReport> marked = imagemark::embed(decoded.value().image, key, payload_bytes(payload), options);
+  if (!marked.ok()) return result_object(marked.status());
+  Result<std::vector<uint8_t>> png = encode_png(marked.value().image);
+  val out = result_object(png.status());
+  if (png.ok()) {
+    out.set("bytes", bytes_to_js(png.value()));
+    out.set("psnr", marked.value().psnr_db);
+  }
+  return out;
+}
+
+// Looks for the mark of `key` in an image file.
+val imagemark_detect_js(val file_bytes, std::string key, double max_pixels) {
+  Result<DecodedImage> decoded = decode_js_image(file_bytes, max_pixels);
+  if (!decoded.ok()) return result_object(decoded.status());
+  Result<imagemark::DetectReport> r = imagemark::detect(decoded.value().image, key);
+  val out = result_object(r.status());
+  if (!r.ok()) return out;
+  const imagemark::DetectReport& d = r.value();
+  val report = val::object();
+  report.set("found", d.found);
+  report.set("payload", d.found ? val(payload_hex(payload_value(d.payload))) : val::null());
+  report.set("confidence", d.confidence);
+  report.set("z", d.z);
+  report.set("falsePositiveBound", d.false_positive_bound);
+  report.set("synchronized", d.synchronized);
+  report.set("tooSmall", d.too_small);
+  report.set("scale", d.scale);
+  report.set("rotationDegrees", d.rotation_deg);
+  val map = val::object();
+  map.set("columns", d.map_width);
+  map.set("rows", d.map_height);
+  map.set("cellWidth", d.map_cell);
+  map.set("cellHeight", d.map_cell);
+  map.set("scores", val::array(d.map.begin(), d.map.end()));
+  report.set("map", map);
+  out.set("report", report);
+  return out;
+}
+
+}  // namespace filigrane::wasm
+
+EMSCRIPTEN_BINDINGS(filigrane_imagemark) {
+  emscripten::function("imagemarkEmbed", &filigrane::wasm::imagemark_embed_js);
+  emscripten::function("imagemarkDetect", &filigrane::wasm::imagemark_detect_js);
+}

@@ -56,7 +56,7 @@ site: build-wasm
 	mkdir -p $(SITE_DIR)/app $(SITE_DIR)/lib
 	cp -r site/. $(SITE_DIR)/
 	mkdir -p $(SITE_DIR)/screenmark $(SITE_DIR)/shaders
-	cp web/app/*.mjs web/app/*.css $(SITE_DIR)/app/
+	cp -r web/app/. $(SITE_DIR)/app/
 	cp web/screenmark/*.mjs $(SITE_DIR)/screenmark/
 	cp shaders/*.wgsl $(SITE_DIR)/shaders/
 	cp web/lib/*.mjs $(SITE_DIR)/lib/

@@ -1,0 +1,79 @@
+// The Screen mark and Decode views, end to end in Chromium.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { openBrowser, repoRoot } from './support/browser.mjs';
+import { createFiligraneNode } from '../../web/lib/node.mjs';
+
+const shots = path.join(repoRoot, 'build', 'screenshots');
+let b, core;
+before(async () => {
+  core = await createFiligraneNode();
+  b = await openBrowser();
+  await b.page.goto(b.baseUrl);
+  await b.page.waitForSelector('body[data-engine="ready"]', { timeout: 30_000 });
+  mkdirSync(shots, { recursive: true });
+});
+after(async () => { await b.close(); });
+
+async function dropInto(selector, bytes, name) {
+  await b.page.evaluate(({ selector, bytes, name }) => {
+    const data = Uint8Array.from(atob(bytes), (c) => c.charCodeAt(0));
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([data], name));
+    document.querySelector(selector).dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  }, { selector, bytes: Buffer.from(bytes).toString('base64'), name });
+}
+
+test('Decode reads viewer and time from a marked screenshot and draws the map', async () => {
+  const page = new Uint8Array(900 * 640 * 4).map((_, i) => (i % 4 === 3 ? 255 : ((i >> 2) % 900 < 450 ? 250 : 40)));
+  const png = core.encode({ width: 900, height: 640, rgba: page });
+  const marked = core.screenApply(png, { key: 'view-key', payload: '0000004d01c8b5f8' });
+  const leaked = core.encode(core.decodeRgba(marked), { format: 'jpeg', quality: 70 });
+  await b.page.click('#tab-decode');
+  await b.page.fill('#decode-key', 'view-key');
+  await dropInto('#decode-drop', leaked, 'leak.jpg');
+  await b.page.waitForSelector('#decode-result:not([hidden])');
+  assert.match(await b.page.textContent('#decode-verdict'), /^Viewer 77,/);
+  assert.equal(await b.page.textContent('#decode-facts dd[data-field="payload"]'), '0000004d01c8b5f8');
+  const painted = await b.page.evaluate(() => {
+    const c = document.getElementById('decode-map');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+    return n / (d.length / 4);
+  });
+  assert.ok(painted > 0.5, `heat map covers ${painted}`);
+  await b.page.screenshot({ path: path.join(shots, 'decode-desktop.png'), fullPage: true });
+
+  await b.page.fill('#decode-key', 'wrong-key');
+  await dropInto('#decode-drop', leaked, 'leak.jpg');
+  await b.page.waitForFunction(() => /No mark/.test(document.getElementById('decode-verdict').textContent));
+});
+
+test('Screen mark previews the overlay on a sample page and offers the snippet', async () => {
+  await b.page.click('#tab-screen');
+  await b.page.fill('#screen-key', 'snippet-key');
+  await b.page.fill('#screen-viewer', '31337');
+  assert.match(await b.page.inputValue('#screen-snippet'), /data-key="snippet-key" data-viewer="31337"/);
+  await b.page.click('#screen-form button[type="submit"]');
+  const frame = b.page.frameLocator('#screen-preview');
+  await frame.locator('body[data-screenmark]').waitFor({ timeout: 30_000 });
+  await b.page.screenshot({ path: path.join(shots, 'screen-desktop.png'), fullPage: true });
+  // The preview really carries the chosen viewer: decode a screenshot of the frame.
+  const png = new Uint8Array(await b.page.locator('#screen-preview').screenshot());
+  const report = core.screenDecode(png, { key: 'snippet-key' });
+  assert.equal(report.found, true, `sync ${report.syncScore}`);
+  assert.equal(report.viewerId, 31337);
+});
+
+test('tabs work from the keyboard', async () => {
+  await b.page.focus('#tab-screen');
+  await b.page.keyboard.press('ArrowRight');
+  assert.equal(await b.page.evaluate(() => document.activeElement.id), 'tab-decode');
+  assert.equal(await b.page.isVisible('#view-decode'), true);
+  assert.equal(await b.page.isVisible('#view-inspect'), false);
+  await b.page.keyboard.press('ArrowRight');
+  assert.equal(await b.page.isVisible('#view-inspect'), true);
+});

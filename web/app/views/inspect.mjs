@@ -1,0 +1,83 @@
+// Inspect: decode an image in the worker, describe it, and list the marks
+// and provenance found in it.
+import { acceptDrops, drawRgba, fillFacts, formatBytes } from './common.mjs';
+
+const ORIENTATIONS = ['', 'normal', 'mirrored', 'upside down', 'upside down, mirrored',
+  'turned, mirrored', 'turned right', 'turned, mirrored', 'turned left'];
+
+function describeProvenance(p) {
+  const items = [];
+  if (p.c2pa?.present) {
+    const active = p.c2pa.active;
+    const who = active?.claim_generator ? ` made with ${active.claim_generator}` : '';
+    items.push(['badge-info', `Content Credentials (C2PA) present${who}`]);
+    const types = active?.digital_source_types ?? [];
+    if (types.some((t) => /trainedAlgorithmicMedia/.test(t))) items.push(['badge-ai', 'Declared as made with generative AI']);
+  } else {
+    items.push(['badge-none', 'No Content Credentials']);
+  }
+  const dst = p.xmp?.digital_source_type ?? p.iptc?.digital_source_type;
+  if (dst) items.push([/trainedAlgorithmicMedia/.test(dst) ? 'badge-ai' : 'badge-info', `IPTC source type: ${dst.split('/').pop()}`]);
+  if (p.generator?.tool) items.push(['badge-ai', `Generator text from ${p.generator.tool}`]);
+  if (p.exif?.make || p.exif?.model) items.push(['badge-info', `Camera: ${[p.exif.make, p.exif.model].filter(Boolean).join(' ')}`]);
+  if (p.exif?.gps_present) items.push(['badge-warn', 'Contains a GPS location']);
+  return items;
+}
+
+export function setupInspect(ui) {
+  const { $ } = ui;
+  const result = $('result');
+  const preview = $('preview');
+  const findings = $('findings');
+
+  async function open(file) {
+    ui.clearError();
+    ui.status(`Reading ${file.name || 'the pasted image'}…`);
+    try {
+      const engine = await ui.engine;
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      const info = await engine.info(bytes);
+      const pixels = await engine.decodeRgba(bytes, { maxSide: 512 });
+      drawRgba(preview, pixels);
+      preview.classList.toggle('pixelated', Math.max(pixels.width, pixels.height) < 128);
+      fillFacts($('facts'), [
+        ['File', file.name || 'pasted image'],
+        ['Format', info.format.toUpperCase()],
+        ['Size', `${info.width} × ${info.height} pixels` + (info.megapixels >= 0.1 ? ` (${info.megapixels} MP)` : '')],
+        ['File size', formatBytes(info.fileBytes)],
+        ['Orientation', info.orientation === 1 ? 'normal'
+          : `${ORIENTATIONS[info.orientation]} (stored ${info.storedWidth} × ${info.storedHeight}, shown upright)`],
+        ['Transparency', info.transparent ? 'yes' : 'no'],
+        ['EXIF metadata', info.metadata.exif ? 'yes' : 'no'],
+        ['Colour profile', info.metadata.iccProfile ? 'yes' : 'no'],
+        ['XMP metadata', info.metadata.xmp ? 'yes' : 'no'],
+      ]);
+      const items = [];
+      const [prov, sd] = await Promise.allSettled([engine.provenance(bytes), engine.detectSdMark(bytes)]);
+      if (prov.status === 'fulfilled') items.push(...describeProvenance(prov.value));
+      if (sd.status === 'fulfilled') {
+        items.push(sd.value.found
+          ? ['badge-ai', `Stable Diffusion watermark found (${sd.value.kind}, ${Math.round(sd.value.bitAgreement * 100)}% of bits agree)`]
+          : ['badge-none', sd.value.tooSmall ? 'Too small to carry a Stable Diffusion watermark' : 'No Stable Diffusion watermark']);
+      }
+      findings.replaceChildren(...items.map(([cls, text]) => {
+        const li = document.createElement('li');
+        li.className = cls;
+        li.textContent = text;
+        return li;
+      }));
+      result.hidden = false;
+      ui.status('Decoded on this device by the WebAssembly engine.');
+    } catch (err) {
+      result.hidden = true;
+      ui.error(err);
+    }
+  }
+
+  $('file-input').addEventListener('change', (e) => {
+    const file = e.target.files?.[0];
+    if (file) open(file);
+  });
+  acceptDrops($('drop-zone'), open);
+  return { open };
+}

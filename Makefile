@@ -10,12 +10,13 @@ PORT ?= 8080
 NATIVE_DIR := build/native
 WASM_DIR := build/wasm
 SITE_DIR := build/site
+ASAN_DIR := build/asan
 # emcc at -O2/-O3 needs Debian's Node modules; the prebuilt Emscripten cache is used as is.
 EMSDK_ENV := NODE_PATH=/usr/share/nodejs
 
 BENCH_DIR := bench
 
-.PHONY: bench bench-core help deps apt-deps npm-deps build build-native build-wasm site run test test-native test-wasm test-node test-browser clean
+.PHONY: bench bench-core bench-screen test-asan fuzz help deps apt-deps npm-deps build build-native build-wasm site run test test-native test-wasm test-node test-browser clean
 
 help:
 	@echo "make run    - install, build and serve Filigrane at http://127.0.0.1:$(PORT)"
@@ -62,15 +63,22 @@ site: build-wasm
 	cp web/lib/*.mjs $(SITE_DIR)/lib/
 	rm -f $(SITE_DIR)/lib/node.mjs
 	cp $(WASM_DIR)/filigrane_web.mjs $(WASM_DIR)/filigrane_web.wasm $(SITE_DIR)/lib/
+	node tools/write_precache.mjs $(SITE_DIR)
 
 run: deps site
 	node tools/serve.mjs --root $(SITE_DIR) --port $(PORT)
 
 test: deps build site
-	$(MAKE) test-native test-wasm test-node test-browser
+	$(MAKE) test-native test-asan test-wasm test-node test-browser
 
 test-native:
 	cd $(NATIVE_DIR) && ctest --output-on-failure
+
+# The native suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
+test-asan: apt-deps
+	cmake -S . -B $(ASAN_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFILIGRANE_SANITIZE=ON > /dev/null
+	cmake --build $(ASAN_DIR) -j$(JOBS) --target filigrane_tests
+	cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure
 
 test-wasm:
 	cd $(WASM_DIR) && ctest --output-on-failure
@@ -82,13 +90,41 @@ test-browser:
 	node --test --test-concurrency=1 tests/browser/
 
 # Benchmarks write Markdown tables to bench/; they never fail the build.
-bench: bench-core
+bench: bench-core bench-screen
 
 bench-core: build
 	mkdir -p $(BENCH_DIR)
 	$(NATIVE_DIR)/bench_core $(BENCH_DIR)/core-native.tsv
 	node $(WASM_DIR)/bench_core.js $(BENCH_DIR)/core-wasm.tsv
 	node tools/bench_table.mjs "Core kernels" $(BENCH_DIR)/core.md $(BENCH_DIR)/core-native.tsv $(BENCH_DIR)/core-wasm.tsv
+
+# libFuzzer + ASan + UBSan on every harness in tests/fuzz/, SECONDS each.
+# Crashing inputs are copied to tests/corpus/malformed/fuzz/ (make test replays that folder).
+SECONDS ?= 60
+FUZZ_DIR := build/fuzz
+FUZZ_CXX := clang++-14 -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -I. -isystem /usr/include/stb
+FUZZ_CORE := $(wildcard core/*.cpp core/third_party/*.cpp core/screenmark/*.cpp core/sdmark/*.cpp core/provenance/*.cpp)
+fuzz:
+	@command -v clang++-14 >/dev/null || { export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq clang-14 libclang-rt-14-dev; }
+	mkdir -p $(FUZZ_DIR) tests/corpus/malformed/fuzz
+	@for harness in tests/fuzz/fuzz_*.cpp; do \
+	  name=$$(basename $$harness .cpp); \
+	  $(FUZZ_CXX) $(FUZZ_CORE) $$harness -o $(FUZZ_DIR)/$$name || exit 1; \
+	  mkdir -p $(FUZZ_DIR)/$$name-corpus; cp tests/corpus/*.* $(FUZZ_DIR)/$$name-corpus/ 2>/dev/null; \
+	  echo "== $$name: $(SECONDS) s"; \
+	  $(FUZZ_DIR)/$$name -max_total_time=$(SECONDS) -rss_limit_mb=2048 -timeout=20 \
+	    -artifact_prefix=tests/corpus/malformed/fuzz/$$name- $(FUZZ_DIR)/$$name-corpus 2>&1 | tail -3 \
+	    | tee $(FUZZ_DIR)/$$name.log; \
+	done
+
+# Screen mark over the 100 shared screenshots (robustness, false payloads,
+# speed) natively; the speed rows again as WebAssembly under Node.
+BENCH_SCREEN_ARGS ?=
+bench-screen: build
+	mkdir -p $(BENCH_DIR)
+	$(NATIVE_DIR)/bench_screen $(BENCH_DIR)/screen.md $(BENCH_SCREEN_ARGS)
+	node $(WASM_DIR)/bench_screen.js $(BENCH_DIR)/screen-wasm.md --limit 4
+	@echo; echo "WebAssembly (Node) run, 4 images, for the speed rows:"; sed -n '/[Ss]peed/,$$p' $(BENCH_DIR)/screen-wasm.md
 
 clean:
 	rm -rf build

@@ -62,3 +62,11 @@ document.addEventListener('paste', (e) => {
   if (!$('view-decode').hidden) views.decode.open(file);
   else if (!$('view-inspect').hidden) views.inspect.open(file);
 });
+
+// Offline use: the service worker precaches the app and the engine.
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.register(new URL('../sw.js', import.meta.url), { scope: new URL('../', import.meta.url).pathname })
+    .then(() => navigator.serviceWorker.ready)
+    .then(() => { document.body.dataset.offlineReady = 'true'; })
+    .catch(() => { /* the app still works online */ });
+}

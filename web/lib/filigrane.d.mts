@@ -2,7 +2,7 @@
 
 export type ErrorCode =
   | 'invalid_argument' | 'unsupported_format' | 'corrupt_data' | 'too_large' | 'not_found' | 'internal'
-  | 'unreadable' | 'worker_failed' | 'disposed' | 'cancelled';
+  | 'unreadable' | 'unsupported_feature' | 'worker_failed' | 'disposed' | 'cancelled';
 
 export class FiligraneError extends Error {
   readonly name: 'FiligraneError';
@@ -47,6 +47,69 @@ export interface DecodeOptions {
   maxPixels?: number;
 }
 
+export interface RegionMap {
+  columns: number;
+  rows: number;
+  /** Image pixels per cell. */
+  cellWidth: number;
+  cellHeight: number;
+  /** Row-major local detection scores (z): >= ~3 the mark is clearly there. */
+  scores: number[];
+}
+
+export interface ScreenMarkOptions {
+  key: string;
+  /** 1..16 hex digits (64 bits); by convention viewer id (32) then minute since 1970 (32). */
+  payload: string;
+  /** Overlay alpha 0..0.25; 0 means the default (PSNR >= 40 dB on any content). */
+  strength?: number;
+  /** Device-pixel ratio the tile is rendered for. */
+  dpr?: number;
+}
+
+export interface ScreenDecodeReport {
+  found: boolean;
+  payload: string | null;
+  /** 0..1: 1 pristine, ~0.1 barely readable; 0 when not found. */
+  confidence: number;
+  syncScore: number;
+  scale: number;
+  period: number;
+  originX: number;
+  originY: number;
+  imageWidth: number;
+  imageHeight: number;
+  map: RegionMap;
+  viewerId?: number;
+  minute?: number;
+  /** ISO 8601 time of the minute in the payload. */
+  time?: string;
+}
+
+export interface SdMarkReport {
+  found: boolean;
+  kind: 'sd1' | 'sd2' | 'sdxl' | null;
+  bitAgreement: number;
+  agreeingBits: number;
+  bits: number;
+  thresholdBits: number;
+  falseAlarmBound: number;
+  tooSmall: boolean;
+}
+
+export interface ImageMarkReport {
+  found: boolean;
+  payload: string | null;
+  confidence: number;
+  z: number;
+  falsePositiveBound: number;
+  synchronized: boolean;
+  tooSmall: boolean;
+  scale: number;
+  rotationDegrees: number;
+  map: RegionMap;
+}
+
 export interface CallOptions {
   /** Aborting restarts the worker and rejects with code "cancelled". */
   signal?: AbortSignal;
@@ -58,6 +121,18 @@ export class Filigrane {
   info(bytes: Uint8Array | ArrayBuffer, options?: DecodeOptions, call?: CallOptions): Promise<ImageInfo>;
   decodeRgba(bytes: Uint8Array | ArrayBuffer, options?: DecodeOptions & { maxSide?: number }, call?: CallOptions): Promise<RgbaImage>;
   encode(image: RgbaImage, options?: { format?: 'png' | 'jpeg'; quality?: number }, call?: CallOptions): Promise<Uint8Array>;
+  /** One premultiplied RGBA period of the screen-mark overlay. */
+  screenTile(options: ScreenMarkOptions, call?: CallOptions): Promise<RgbaImage>;
+  /** The premultiplied overlay for width x height device pixels. */
+  screenOverlay(options: ScreenMarkOptions & { width: number; height: number }, call?: CallOptions): Promise<RgbaImage>;
+  /** Composites the screen mark onto an image file; resolves to PNG bytes. */
+  screenApply(bytes: Uint8Array | ArrayBuffer, options: ScreenMarkOptions, call?: CallOptions): Promise<Uint8Array>;
+  screenDecode(bytes: Uint8Array | ArrayBuffer, options: { key: string; maxPixels?: number }, call?: CallOptions): Promise<ScreenDecodeReport>;
+  markImage(bytes: Uint8Array | ArrayBuffer, options: { key: string; payload: string; psnr?: number }, call?: CallOptions): Promise<{ bytes: Uint8Array; psnr: number }>;
+  detectImageMark(bytes: Uint8Array | ArrayBuffer, options: { key: string }, call?: CallOptions): Promise<ImageMarkReport>;
+  detectSdMark(bytes: Uint8Array | ArrayBuffer, options?: DecodeOptions, call?: CallOptions): Promise<SdMarkReport>;
+  /** C2PA, XMP, IPTC, EXIF and generator metadata (schema: core/provenance/provenance.h). */
+  provenance(bytes: Uint8Array | ArrayBuffer, call?: CallOptions): Promise<Record<string, unknown>>;
   heapStats(): Promise<{ allocatedBytes: number }>;
   dispose(): void;
 }

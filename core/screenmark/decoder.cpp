@@ -18,7 +18,8 @@ constexpr int kAccSide = kTileCells * kSamplesPerCell;  // 128: folded tile accu
 constexpr int kSpectrumSide = 512;                      // period-search window
 constexpr uint32_t kMinSide = 24;
 constexpr uint64_t kSweepMaxPixels = 640 * 640;  // scale sweep only for small captures
-constexpr size_t kSweepDecodes = 6;              // decode attempts spent on sweep hypotheses
+constexpr size_t kSweepDecodes = 4;
+constexpr double kRefineSyncZ = 6.0;             // sync z that earns a period refinement              // decode attempts spent on sweep hypotheses
 
 // Single-channel float image.
 // Pixels are left uninitialised by allocate(): every producer writes all of
@@ -100,12 +101,20 @@ float median_abs(const std::vector<float>& values) {
 // noise dwarfs it. The residual subtracts the mean of the FLAT pixels in a
 // (2r+1)^2 box, so thin white gaps between text lines still see the right
 // background; non-flat pixels and outliers (edges between two flat levels)
-// get weight 0. Streaming implementation: only the outputs are full-size.
+// get a small weight with a clipped plain high-pass residual instead (they
+// still carry the mark, under much more noise: this is what lets photo-only
+// captures decode). Streaming implementation: only the outputs are full-size.
 constexpr float kFlatRange = 12.0f;
+constexpr uint8_t kFlatWeight = 255;
+#ifndef SM_BUSY
+#define SM_BUSY 8
+#endif
+constexpr uint8_t kBusyWeight = SM_BUSY;  // ~1/30: noise variance ratio busy vs flat
+constexpr float kBusyClip = 10.0f;
 
 struct WeightedResidual {
-  Plane residual;               // 0 where weight is 0
-  std::vector<uint8_t> weight;  // 1 = use this pixel, 0 = ignore
+  Plane residual;               // residual x weight/255 (0 where weight is 0)
+  std::vector<uint8_t> weight;  // 0..255 reliability of each pixel
   int radius = -1;
 };
 
@@ -139,24 +148,29 @@ void compute_weighted_residual(const Plane& luma, int radius, WeightedResidual& 
       m[x] = range <= kFlatRange ? 1 : 0;
     }
   }
-  // 2) masked box mean by running sums: horizontal sums of each row are kept
-  // in a ring of 2r+2 rows so a row leaving the window is subtracted exactly.
+  // 2) box means by running sums (masked: flat pixels only; plain: all):
+  // horizontal sums of each row are kept in a ring of 2r+2 rows so a row
+  // leaving the window is subtracted exactly.
   const int ring = 2 * radius + 2;
-  std::vector<float> ring_value(size_t(ring) * w), ring_count(size_t(ring) * w);
-  std::vector<double> col_value(w, 0.0), col_count(w, 0.0);
+  std::vector<float> ring_value(size_t(ring) * w), ring_count(size_t(ring) * w), ring_plain(size_t(ring) * w);
+  std::vector<double> col_value(w, 0.0), col_count(w, 0.0), col_plain(w, 0.0);
+  std::vector<float> box_width(w);
+  for (int x = 0; x < w; ++x) box_width[x] = float(std::min(w, x + radius + 1) - std::max(0, x - radius));
   auto row_sums = [&](int y) {
     const float* in = luma.row(y);
     const uint8_t* m = out.weight.data() + size_t(y) * w;
     float* rv = ring_value.data() + size_t(y % ring) * w;
     float* rc = ring_count.data() + size_t(y % ring) * w;
-    float sv = 0, sc = 0;
-    for (int x = 0; x < std::min(w, radius); ++x) sv += m[x] * in[x], sc += m[x];
+    float* rp = ring_plain.data() + size_t(y % ring) * w;
+    float sv = 0, sc = 0, sp = 0;
+    for (int x = 0; x < std::min(w, radius); ++x) sv += m[x] * in[x], sc += m[x], sp += in[x];
     for (int x = 0; x < w; ++x) {
       int add = x + radius, drop = x - radius - 1;
-      if (add < w) sv += m[add] * in[add], sc += m[add];
-      if (drop >= 0) sv -= m[drop] * in[drop], sc -= m[drop];
+      if (add < w) sv += m[add] * in[add], sc += m[add], sp += in[add];
+      if (drop >= 0) sv -= m[drop] * in[drop], sc -= m[drop], sp -= in[drop];
       rv[x] = sv;
       rc[x] = sc;
+      rp[x] = sp;
     }
   };
   int top = 0, bottom = 0;  // rows [top, bottom) are in the column sums
@@ -165,38 +179,44 @@ void compute_weighted_residual(const Plane& luma, int radius, WeightedResidual& 
     int want_top = std::max(0, y - radius), want_bottom = std::min(h, y + radius + 1);
     while (bottom < want_bottom) {
       row_sums(bottom);
-      const float* rv = ring_value.data() + size_t(bottom % ring) * w;
-      const float* rc = ring_count.data() + size_t(bottom % ring) * w;
-      for (int x = 0; x < w; ++x) col_value[x] += rv[x], col_count[x] += rc[x];
+      const size_t o = size_t(bottom % ring) * w;
+      for (int x = 0; x < w; ++x)
+        col_value[x] += ring_value[o + x], col_count[x] += ring_count[o + x], col_plain[x] += ring_plain[o + x];
       ++bottom;
     }
     while (top < want_top) {
-      const float* rv = ring_value.data() + size_t(top % ring) * w;
-      const float* rc = ring_count.data() + size_t(top % ring) * w;
-      for (int x = 0; x < w; ++x) col_value[x] -= rv[x], col_count[x] -= rc[x];
+      const size_t o = size_t(top % ring) * w;
+      for (int x = 0; x < w; ++x)
+        col_value[x] -= ring_value[o + x], col_count[x] -= ring_count[o + x], col_plain[x] -= ring_plain[o + x];
       ++top;
     }
     const float* in = luma.row(y);
     float* r = out.residual.row(y);
     uint8_t* m = out.weight.data() + size_t(y) * w;
+    const float rows_in_box = float(bottom - top);
     for (int x = 0; x < w; ++x) {
       if (m[x] && col_count[x] >= min_count) {
         r[x] = in[x] - float(col_value[x] / col_count[x]);
+        m[x] = kFlatWeight;
       } else {
-        r[x] = 0.0f;
-        m[x] = 0;
+        float plain = in[x] - float(col_plain[x] / (rows_in_box * box_width[x]));
+        r[x] = std::clamp(plain, -kBusyClip, kBusyClip);
+        m[x] = kBusyWeight;
       }
     }
   }
-  // 3) reject outliers beyond 3x the typical accepted amplitude.
+  // 3) flat pixels beyond 3x the typical flat amplitude are edges between
+  // two flat levels, not mark: drop them. Then premultiply by the weight.
   std::vector<float> accepted;
   const size_t n = out.residual.size();
   const size_t stride = std::max<size_t>(1, n / 40000);
   for (size_t i = 0; i < n; i += stride)
-    if (out.weight[i]) accepted.push_back(out.residual[i]);
+    if (out.weight[i] == kFlatWeight) accepted.push_back(out.residual[i]);
   const float limit = std::clamp(3.0f * median_abs(accepted), 3.0f, 10.0f);
-  for (size_t i = 0; i < n; ++i)
-    if (std::fabs(out.residual[i]) > limit) out.residual[i] = 0.0f, out.weight[i] = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (out.weight[i] == kFlatWeight && std::fabs(out.residual[i]) > limit) out.weight[i] = 0;
+    out.residual[i] *= out.weight[i] * (1.0f / 255.0f);
+  }
 }
 
 // ---------------------------------------------------------------- period search
@@ -450,7 +470,7 @@ Fold fold_residual(const WeightedResidual& wr, double tx, double ty, int side = 
   size_t filled = 0;
   for (size_t i = 0; i < sum.size(); ++i) {
     if (count[i] > 0) {
-      f.tile[i] = float(sum[i] / count[i]);
+      f.tile[i] = float(255.0 * sum[i] / count[i]);
       mean += f.tile[i];
       ++filled;
     }
@@ -659,8 +679,20 @@ Result<ScreenDecodeReport> decode_screenmark(const Image& capture, std::string_v
     }
     const double tx = cand.tx / factor, ty = cand.ty / factor;
     Fold fold = fold_residual(residual, tx, ty);
-    for (const SyncPeak& peak : sync_peaks(fold, template_spectrum, 2))
+    double best_z = 0;
+    for (const SyncPeak& peak : sync_peaks(fold, template_spectrum, 2)) {
+      best_z = std::max(best_z, peak.z);
       if (attempt(residual, fold, peak, tx, ty, factor)) return report;
+    }
+    // Clearly synchronised but unreadable: the period estimate may be a
+    // little off (the fold smears towards the edges); try it +-0.3%.
+    if (best_z >= kRefineSyncZ) {
+      for (double f : {0.997, 1.003}) {
+        Fold refined = fold_residual(residual, tx * f, ty * f);
+        SyncPeak peak = sync_peaks(refined, template_spectrum, 1).front();
+        if (attempt(residual, refined, peak, tx * f, ty * f, factor)) return report;
+      }
+    }
   }
 
   // Small captures (crops spanning under ~2 tile periods) defeat the lattice
@@ -670,9 +702,10 @@ Result<ScreenDecodeReport> decode_screenmark(const Image& capture, std::string_v
   const Plane& full = pyramid[0];
   std::vector<WeightedResidual> sweep_residuals;
   auto residual_for = [&](double scale) -> const WeightedResidual& {
-    int radius = std::clamp(int(std::lround(kCellCssPx * scale)), 2, 24);
+    // Three box radii cover the sweep (a ~2x radius mismatch costs little).
+    const int radius = scale < 0.75 ? 3 : scale < 1.5 ? 6 : 11;
     for (auto& r : sweep_residuals)
-      if (std::abs(r.radius - radius) * 4 <= radius) return r;  // within 25%
+      if (r.radius == radius) return r;
     sweep_residuals.emplace_back();
     compute_weighted_residual(full, radius, sweep_residuals.back());
     return sweep_residuals.back();
@@ -690,8 +723,12 @@ Result<ScreenDecodeReport> decode_screenmark(const Image& capture, std::string_v
     Fold fold = fold_residual(residual_for(scale), t, t, coarse ? kSweepSide : kAccSide);
     return Hypothesis{scale, sync_peaks(fold, coarse ? coarse_template : template_spectrum, 1).front()};
   };
+  // Only scales whose period the lattice search could not see need sweeping:
+  // it needs ~2.4 periods inside its (<= 512 px) window.
+  const int window = std::min(kSpectrumSide, std::min(full.width, full.height));
+  const double sweep_min = std::max(min_scale, window / (2.4 * kTileCssPx));
   std::vector<Hypothesis> sweep;
-  for (double scale = min_scale; scale <= max_scale * 1.0001; scale *= 1.012)
+  for (double scale = sweep_min; scale <= max_scale * 1.0001; scale *= 1.012)
     sweep.push_back(best_peak_at(scale, true));
   std::sort(sweep.begin(), sweep.end(), [](const Hypothesis& a, const Hypothesis& b) { return a.peak.z > b.peak.z; });
   std::vector<double> tried;
@@ -702,7 +739,7 @@ Result<ScreenDecodeReport> decode_screenmark(const Image& capture, std::string_v
     if (near) continue;
     tried.push_back(h.scale);
     Hypothesis best = best_peak_at(h.scale, false);
-    for (double f : {0.996, 1.004, 0.992, 1.008}) {
+    for (double f : {0.995, 1.005}) {
       Hypothesis r = best_peak_at(h.scale * f, false);
       if (r.peak.z > best.peak.z) best = r;
     }

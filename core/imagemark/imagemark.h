@@ -1,0 +1,94 @@
+// Filigrane's robust keyed invisible image mark.
+//
+// Scheme (details and measurements in DESIGN.md next to this file):
+// * A key-derived 128x128-pixel tile of 4x4-pixel chips (32x32 chips) is
+//   repeated over the whole image in luma. A quarter of the chips (256,
+//   key-chosen) carry a known pseudo-random +-1 pilot; the other 768 carry the
+//   64-bit payload + CRC-16, convolutionally encoded (K=7, rate 1/3, 258 coded
+//   bits), each coded bit spread over ~3 chips with key-random signs.
+// * Perceptual shaping: the chip amplitude is scaled by the local luma
+//   standard deviation (5x5) clamped to [6, 9], so texture carries 1.5x the
+//   amplitude of flat areas. The RGB offset follows the luma weights (least
+//   RGB error per unit of luma) and is rounded with an ordered dither (so
+//   sub-level amplitudes survive 8-bit rounding on average over a chip). One
+//   global gain, predicted from the gain histogram and corrected by
+//   measurement, meets the requested PSNR.
+// * Detection on the image as found: a luma residual (minus its 11x11 mean)
+//   weighted by 1/(local RMS + 2.5)^2, which suppresses textured host content
+//   where it would swamp the mark. The residual is folded onto one tile along
+//   a lattice: first the lattice of the image as marked; if that does not
+//   decode, lattices from the peaks of the whitened autocorrelation (unknown
+//   scale 0.5x..2x, small rotations). Per lattice the pilot is searched over
+//   all 4096 tile offsets (2-pixel resolution) and, when synchronised, the
+//   payload is Viterbi-decoded and checked by its CRC; the search stops at
+//   the first lattice that decodes.
+//
+// False-positive bound: the pilot statistic z = sum(T_c G_c)/sqrt(sum G_c^2)
+// over the folded chip values G of an image that does not carry this key's
+// mark is, over the random choice of key, a Rademacher sum, so
+// P[z >= t] <= exp(-t^2/2) (Hoeffding) for each of at most kMaxTests
+// (lattice, offset) tests; with t = kDetectionThreshold = 7.0 and
+// kMaxTests = 32768 the union is <= 32768 * exp(-24.5) = 7.5e-7 per image.
+// The CRC-16 must also match, a further factor of about 2^-16 if decoded bits
+// of an unmarked image behave like coin flips (heuristic, not part of the bound).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/image.h"
+#include "core/status.h"
+
+namespace filigrane::imagemark {
+
+constexpr int kPayloadBytes = 8;                 // 64 payload bits
+constexpr double kDefaultPsnrDb = 42.2;          // target PSNR of embed(), met or exceeded
+constexpr double kDetectionThreshold = 7.0;      // on the pilot z statistic
+constexpr uint32_t kMaxTests = 32768;            // (lattice, offset) tests per image, at most
+constexpr uint32_t kMinDetectSide = 96;          // smaller images: found = false
+constexpr uint32_t kMinEmbedSide = 64;
+
+using Payload = std::array<uint8_t, kPayloadBytes>;
+
+struct EmbedOptions {
+  double psnr_db = kDefaultPsnrDb;  // PSNR (RGB, after 8-bit rounding) to meet; 30..60. Typically met within 0.1 dB
+};
+
+struct EmbedReport {
+  Image image;          // marked copy; alpha unchanged
+  double psnr_db = 0;   // measured PSNR (RGB channels) against the input; >= options.psnr_db
+};
+
+// Marks a copy of `image` with `payload` under `key`. Fails with
+// kInvalidArgument for an empty key, psnr_db outside 30..60, or an image
+// with a side below kMinEmbedSide. The input is only read; the report owns
+// the new image.
+Result<EmbedReport> embed(const Image& image, const std::string& key, const Payload& payload,
+                          const EmbedOptions& options = {});
+
+struct DetectReport {
+  bool found = false;          // pilot z >= threshold and CRC good
+  bool synchronized = false;   // pilot z >= threshold (payload may still fail its CRC)
+  bool too_small = false;      // image below kMinDetectSide: nothing tried
+  Payload payload{};           // valid when found
+  double z = 0;                // best pilot statistic
+  double false_positive_bound = 1;  // min(1, tests * exp(-z^2/2))
+  double confidence = 0;       // 1 - false_positive_bound when found, else 0
+  double scale = 0;            // estimated tile scale (image as found vs as marked)
+  double rotation_deg = 0;     // estimated rotation
+  uint32_t lattices_tried = 0; // tile lattices folded and searched (stops at the first that decodes)
+  // Where the mark was found: a map_width x map_height grid (row-major) of
+  // local correlation z-scores against the expected mark, each cell
+  // map_cell x map_cell pixels of the image as found. Empty unless synchronized.
+  uint32_t map_width = 0, map_height = 0, map_cell = 0;
+  std::vector<float> map;
+};
+
+// Looks for a mark made with `key`. Fails only with kInvalidArgument for an
+// empty key or empty image; anything else (tiny, flat, unmarked, garbage
+// pixels) is a report with found = false. The report owns its vectors.
+Result<DetectReport> detect(const Image& image, const std::string& key);
+
+}  // namespace filigrane::imagemark

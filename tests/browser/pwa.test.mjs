@@ -52,7 +52,7 @@ test('Chromium reports no installability errors', async () => {
 test('the phone layout fits 360 pixels without horizontal scrolling', async () => {
   await b.page.setViewportSize({ width: 360, height: 740 });
   await b.page.goto(b.baseUrl);
-  for (const tab of ['#tab-inspect', '#tab-screen', '#tab-decode']) {
+  for (const tab of ['#tab-inspect', '#tab-protect', '#tab-screen', '#tab-decode']) {
     await b.page.click(tab);
     const overflow = await b.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 0, `${tab}: ${overflow}px of horizontal overflow`);

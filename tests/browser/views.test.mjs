@@ -1,7 +1,8 @@
 // The Screen mark and Decode views, end to end in Chromium.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { openBrowser, repoRoot } from './support/browser.mjs';
 import { createFiligraneNode } from '../../web/lib/node.mjs';
@@ -68,7 +69,37 @@ test('Screen mark previews the overlay on a sample page and offers the snippet',
   assert.equal(report.viewerId, 31337);
 });
 
+test('Protect marks a photo for download; Inspect finds the mark with the key', async () => {
+  const photo = core.resize(readFileSync(path.join(repoRoot, 'tests', 'corpus', 'photo.jpg')), { width: 640, height: 480, format: 'jpeg', quality: 92 });
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'filigrane-protect-')), 'holiday.jpg');
+  writeFileSync(file, photo);
+  await b.page.click('#tab-protect');
+  await b.page.fill('#protect-key', 'protect-key');
+  await b.page.fill('#protect-payload', 'c0ffee0000000042');
+  await b.page.setInputFiles('#protect-input', file);
+  await b.page.waitForSelector('#protect-result:not([hidden])', { timeout: 30_000 });
+  assert.match(await b.page.textContent('#protect-summary'), /dB PSNR/);
+  await b.page.screenshot({ path: path.join(shots, 'protect-desktop.png'), fullPage: true });
+  const [download] = await Promise.all([b.page.waitForEvent('download'), b.page.click('#protect-download')]);
+  assert.equal(download.suggestedFilename(), 'holiday-marked.png');
+  const marked = readFileSync(await download.path());
+  const report = core.detectImageMark(marked, { key: 'protect-key' });
+  assert.equal(report.found, true);
+  assert.equal(report.payload, 'c0ffee0000000042');
+
+  const markedFile = file.replace('.jpg', '-marked.png');
+  writeFileSync(markedFile, marked);
+  await b.page.click('#tab-inspect');
+  await b.page.setInputFiles('#file-input', markedFile);
+  await b.page.waitForFunction(() => document.querySelector('#facts dd[data-field="file"]')?.textContent === 'holiday-marked.png');
+  await b.page.fill('#inspect-key', 'protect-key');
+  await b.page.click('#inspect-key-form button');
+  await b.page.waitForFunction(() => /Filigrane mark found: payload c0ffee0000000042/.test(document.getElementById('inspect-mark').textContent));
+  await b.page.screenshot({ path: path.join(shots, 'inspect-desktop.png'), fullPage: true });
+});
+
 test('tabs work from the keyboard', async () => {
+  await b.page.click('#tab-screen');
   await b.page.focus('#tab-screen');
   await b.page.keyboard.press('ArrowRight');
   assert.equal(await b.page.evaluate(() => document.activeElement.id), 'tab-decode');

@@ -4,6 +4,7 @@ import { Filigrane, FiligraneError } from '../lib/filigrane.mjs';
 import { setupInspect } from './views/inspect.mjs';
 import { setupScreen } from './views/screen.mjs';
 import { setupDecode } from './views/decode.mjs';
+import { setupProtect } from './views/protect.mjs';
 
 const $ = (id) => document.getElementById(id);
 const statusLine = $('status');
@@ -53,7 +54,7 @@ tabs.forEach((tab, i) => {
   });
 });
 
-const views = { inspect: setupInspect(ui), screen: setupScreen(ui), decode: setupDecode(ui) };
+const views = { inspect: setupInspect(ui), protect: setupProtect(ui), screen: setupScreen(ui), decode: setupDecode(ui) };
 
 // Paste goes to whichever view is showing.
 document.addEventListener('paste', (e) => {

@@ -30,12 +30,32 @@ export function setupInspect(ui) {
   const preview = $('preview');
   const findings = $('findings');
 
+  let lastBytes = null;
+
+  // Filigrane's own mark needs the owner's key: checked on request.
+  $('inspect-key-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const key = $('inspect-key').value;
+    const line = $('inspect-mark');
+    if (!lastBytes || !key) return;
+    try {
+      const report = await (await ui.engine).detectImageMark(lastBytes, { key });
+      line.textContent = report.found
+        ? `Filigrane mark found: payload ${report.payload} (chance of a false match below ${report.falsePositiveBound.toExponential(0)}).`
+        : 'No Filigrane mark for this key.';
+    } catch (err) {
+      ui.error(err);
+    }
+  });
+
   async function open(file) {
     ui.clearError();
     ui.status(`Reading ${file.name || 'the pasted image'}…`);
     try {
       const engine = await ui.engine;
       const bytes = new Uint8Array(await file.arrayBuffer());
+      lastBytes = bytes;
+      $('inspect-mark').textContent = '';
       const info = await engine.info(bytes);
       const pixels = await engine.decodeRgba(bytes, { maxSide: 512 });
       drawRgba(preview, pixels);

@@ -16,7 +16,7 @@ EMSDK_ENV := NODE_PATH=/usr/share/nodejs
 
 BENCH_DIR := bench
 
-.PHONY: bench bench-core bench-screen test-asan fuzz help deps apt-deps npm-deps build build-native build-wasm site run test test-native test-wasm test-node test-browser clean
+.PHONY: bench bench-core bench-screen bench-mark test-asan fuzz help deps apt-deps npm-deps build build-native build-wasm site run test test-native test-wasm test-node test-browser clean
 
 help:
 	@echo "make run    - install, build and serve Filigrane at http://127.0.0.1:$(PORT)"
@@ -90,7 +90,7 @@ test-browser:
 	node --test --test-concurrency=1 tests/browser/
 
 # Benchmarks write Markdown tables to bench/; they never fail the build.
-bench: bench-core bench-screen
+bench: bench-core bench-screen bench-mark
 
 bench-core: build
 	mkdir -p $(BENCH_DIR)
@@ -98,12 +98,25 @@ bench-core: build
 	node $(WASM_DIR)/bench_core.js $(BENCH_DIR)/core-wasm.tsv
 	node tools/bench_table.mjs "Core kernels" $(BENCH_DIR)/core.md $(BENCH_DIR)/core-native.tsv $(BENCH_DIR)/core-wasm.tsv
 
+# Image mark on the 24 Kodak photos (robustness, false detections over
+# Kodak/screens/ai-dev/CIFAKE reals, SD-vector agreement, speed) natively,
+# the speed rows again as WebAssembly, and the RivaGAN baseline on the same
+# images and distortions (ONNX Runtime Web in Node).
+CIFAKE_DIR := build/cifake
+bench-mark: build
+	mkdir -p $(BENCH_DIR) $(CIFAKE_DIR)
+	@if [ -f ../shared/data/cifake-train.tar.gz ] && [ ! -d $(CIFAKE_DIR)/cifake-train ]; then tar -xzf ../shared/data/cifake-train.tar.gz -C $(CIFAKE_DIR); fi
+	$(NATIVE_DIR)/bench_mark $(BENCH_DIR)/mark.md --cifake $(CIFAKE_DIR)/cifake-train/data/REAL
+	node $(WASM_DIR)/bench_mark.js $(BENCH_DIR)/mark-wasm.md --quick
+	node tools/bench_rivagan.mjs $(BENCH_DIR)/rivagan.md
+	@echo; echo "WebAssembly (Node) speed:"; sed -n '/## Speed/,$$p' $(BENCH_DIR)/mark-wasm.md
+
 # libFuzzer + ASan + UBSan on every harness in tests/fuzz/, SECONDS each.
 # Crashing inputs are copied to tests/corpus/malformed/fuzz/ (make test replays that folder).
 SECONDS ?= 60
 FUZZ_DIR := build/fuzz
 FUZZ_CXX := clang++-14 -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -I. -isystem /usr/include/stb
-FUZZ_CORE := $(wildcard core/*.cpp core/third_party/*.cpp core/screenmark/*.cpp core/sdmark/*.cpp core/provenance/*.cpp)
+FUZZ_CORE := $(wildcard core/*.cpp core/third_party/*.cpp core/screenmark/*.cpp core/sdmark/*.cpp core/imagemark/*.cpp core/provenance/*.cpp)
 fuzz:
 	@command -v clang++-14 >/dev/null || { export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq clang-14 libclang-rt-14-dev; }
 	mkdir -p $(FUZZ_DIR) tests/corpus/malformed/fuzz

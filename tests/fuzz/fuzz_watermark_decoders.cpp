@@ -1,12 +1,13 @@
 // libFuzzer harness for the watermark decoders on garbage images: the input
 // is a small width/height header followed by RGBA pixels, so every byte
-// reaches the decoders (screen mark and Stable Diffusion mark). They must
+// reaches the decoders (screen mark, image mark and Stable Diffusion mark). They must
 // report found = false or a clean error, never crash.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
 
+#include "core/imagemark/imagemark.h"
 #include "core/screenmark/screenmark.h"
 #include "core/sdmark/sdmark.h"
 
@@ -23,5 +24,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto screen = filigrane::screenmark::decode_screenmark(img, "fuzz-key");
   if (!screen.ok() && screen.status().message().empty()) std::abort();
   (void)filigrane::sdmark::match_sd_message(img);
+  auto mark = filigrane::imagemark::detect(img, "fuzz-key");
+  if (!mark.ok() && mark.status().message().empty()) std::abort();
+  if (mark.ok() && mark.value().found) std::abort();  // garbage never carries this key's mark
   return 0;
 }

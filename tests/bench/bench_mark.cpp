@@ -214,7 +214,7 @@ int main(int argc, char** argv) {
        << fmt("%.1f", z_sum / n) << " | " << (same_size ? fmt("%.2f", psnr_after / same_size) : std::string("-")) << " |\n";
     std::fprintf(stderr, "%s: %d/%zu\n", d.name, exact, marked.size());
   }
-  md << "\nRivaGAN (32-bit learned baseline): column to be added from the Node/onnxruntime run.\n\n";
+  md << "\nRivaGAN (32-bit learned baseline): see bench/rivagan.md (same images and distortions, ONNX Runtime Web in Node; make bench-mark writes both).\n\n";
 
   // ---------- SD marks against the reference vectors ----------
   {

@@ -69,7 +69,7 @@ test('Screen mark previews the overlay on a sample page and offers the snippet',
   assert.equal(report.viewerId, 31337);
 });
 
-test('Protect marks a photo for download; Inspect finds the mark with the key', async () => {
+test('Protect marks a photo for download; after JPEG 50, Inspect finds the mark with the key', async () => {
   const photo = core.resize(readFileSync(path.join(repoRoot, 'tests', 'corpus', 'photo.jpg')), { width: 640, height: 480, format: 'jpeg', quality: 92 });
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'filigrane-protect-')), 'holiday.jpg');
   writeFileSync(file, photo);
@@ -87,11 +87,12 @@ test('Protect marks a photo for download; Inspect finds the mark with the key', 
   assert.equal(report.found, true);
   assert.equal(report.payload, 'c0ffee0000000042');
 
-  const markedFile = file.replace('.jpg', '-marked.png');
-  writeFileSync(markedFile, marked);
+  // The marked download, re-encoded at JPEG quality 50 as a platform would.
+  const markedFile = file.replace('.jpg', '-marked-q50.jpg');
+  writeFileSync(markedFile, core.encode(core.decodeRgba(marked), { format: 'jpeg', quality: 50 }));
   await b.page.click('#tab-inspect');
   await b.page.setInputFiles('#file-input', markedFile);
-  await b.page.waitForFunction(() => document.querySelector('#facts dd[data-field="file"]')?.textContent === 'holiday-marked.png');
+  await b.page.waitForFunction(() => document.querySelector('#facts dd[data-field="file"]')?.textContent === 'holiday-marked-q50.jpg');
   await b.page.fill('#inspect-key', 'protect-key');
   await b.page.click('#inspect-key-form button');
   await b.page.waitForFunction(() => /Filigrane mark found: payload c0ffee0000000042/.test(document.getElementById('inspect-mark').textContent));

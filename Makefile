@@ -108,7 +108,7 @@ bench-mark: build
 	@if [ -f ../shared/data/cifake-train.tar.gz ] && [ ! -d $(CIFAKE_DIR)/cifake-train ]; then tar -xzf ../shared/data/cifake-train.tar.gz -C $(CIFAKE_DIR); fi
 	$(NATIVE_DIR)/bench_mark $(BENCH_DIR)/mark.md --cifake $(CIFAKE_DIR)/cifake-train/data/REAL
 	node $(WASM_DIR)/bench_mark.js $(BENCH_DIR)/mark-wasm.md --quick
-	node tools/bench_rivagan.mjs $(BENCH_DIR)/rivagan.md
+	node tools/bench_rivagan.mjs $(BENCH_DIR)/rivagan.md --budget-s 0
 	@echo; echo "WebAssembly (Node) speed:"; sed -n '/## Speed/,$$p' $(BENCH_DIR)/mark-wasm.md
 
 # libFuzzer + ASan + UBSan on every harness in tests/fuzz/, SECONDS each.

@@ -1,3 +1,4 @@
+#include "core/provenance/utf8.h"
 #include "core/provenance/xmp.h"
 
 #include <cstdlib>
@@ -12,24 +13,6 @@ bool is_name_char(char c) {
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
-void append_utf8(std::string& out, unsigned long cp) {
-  if (cp == 0 || cp > 0x10ffff || (cp >= 0xd800 && cp < 0xe000)) cp = 0xfffd;
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xc0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3f));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xe0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-    out += static_cast<char>(0x80 | (cp & 0x3f));
-  } else {
-    out += static_cast<char>(0xf0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-    out += static_cast<char>(0x80 | (cp & 0x3f));
-  }
-}
 
 std::string decode_entities(std::string_view s) {
   std::string out;
@@ -57,7 +40,7 @@ std::string decode_entities(std::string_view s) {
       if (digits.empty() || *end != '\0') {
         out.append(s.substr(i, semi - i + 1));
       } else {
-        append_utf8(out, cp);
+        append_utf8(out, cp > 0x10ffff ? 0xfffdu : static_cast<uint32_t>(cp));  // no truncation of huge values
       }
     } else {
       out.append(s.substr(i, semi - i + 1));

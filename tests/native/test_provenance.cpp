@@ -17,6 +17,7 @@
 #include "core/provenance/der.h"
 #include "core/provenance/inflate.h"
 #include "core/provenance/json_writer.h"
+#include "core/provenance/utf8.h"
 #include "core/provenance/provenance.h"
 #include "core/provenance/xmp.h"
 
@@ -65,23 +66,7 @@ class JsonParser {
   void skip() {
     while (pos_ < s_.size() && std::strchr(" \t\r\n", s_[pos_])) ++pos_;
   }
-  static void utf8(std::string& out, unsigned cp) {
-    if (cp < 0x80) {
-      out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      out += static_cast<char>(0xc0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3f));
-    } else if (cp < 0x10000) {
-      out += static_cast<char>(0xe0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-      out += static_cast<char>(0x80 | (cp & 0x3f));
-    } else {
-      out += static_cast<char>(0xf0 | (cp >> 18));
-      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-      out += static_cast<char>(0x80 | (cp & 0x3f));
-    }
-  }
+  static void utf8(std::string& out, unsigned cp) { filigrane::provenance::append_utf8(out, cp); }
   bool hex4(unsigned& v) {
     if (pos_ + 4 > s_.size()) return false;
     v = static_cast<unsigned>(std::stoul(s_.substr(pos_, 4), nullptr, 16));

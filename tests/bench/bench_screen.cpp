@@ -192,6 +192,25 @@ struct Row {
 
 }  // namespace
 
+// Distorts `marked` as `row` says, decodes it and adds the outcome to the row.
+void score_row(Row& row, const Image& marked, uint64_t payload, double psnr_db, const std::string& key,
+               std::mt19937_64& rng) {
+  Image test = row.distort(marked, rng);
+  double t0 = now_ms();
+  auto rep = sm::decode_screenmark(test, key);
+  row.decode_ms += now_ms() - t0;
+  row.images++;
+  row.psnr_sum += psnr_db;
+  if (rep.ok() && rep.value().found) {
+    if (rep.value().payload == payload) {
+      row.exact++;
+      row.confidence_sum += rep.value().confidence;
+    } else {
+      row.wrong++;
+    }
+  }
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) {
     std::fprintf(stderr, "usage: %s OUT.md [--limit N] [--fp-scale F]\n", argv[0]);
@@ -258,20 +277,7 @@ int main(int argc, char** argv) {
     psnr_min = std::min(psnr_min, p);
     psnr_total += p;
     for (Row& row : rows) {
-      Image test = row.distort(marked, rng);
-      double t0 = now_ms();
-      auto rep = sm::decode_screenmark(test, key);
-      row.decode_ms += now_ms() - t0;
-      row.images++;
-      row.psnr_sum += p;
-      if (rep.ok() && rep.value().found) {
-        if (rep.value().payload == payload) {
-          row.exact++;
-          row.confidence_sum += rep.value().confidence;
-        } else {
-          row.wrong++;
-        }
-      }
+      score_row(row, marked, payload, p, key, rng);
     }
     unmarked_set.push_back(std::move(base));
     marked_set.push_back(std::move(marked));
@@ -291,20 +297,7 @@ int main(int argc, char** argv) {
     Image marked = sm::apply_screenmark(k, key, payload, strength).value();
     double p = psnr(k, marked);
     for (Row& row : photo_rows) {
-      Image test = row.distort(marked, rng);
-      double t0 = now_ms();
-      auto rep = sm::decode_screenmark(test, key);
-      row.decode_ms += now_ms() - t0;
-      row.images++;
-      row.psnr_sum += p;
-      if (rep.ok() && rep.value().found) {
-        if (rep.value().payload == payload) {
-          row.exact++;
-          row.confidence_sum += rep.value().confidence;
-        } else {
-          row.wrong++;
-        }
-      }
+      score_row(row, marked, payload, p, key, rng);
     }
   }
   for (Row& r : photo_rows) rows.push_back(std::move(r));

@@ -141,3 +141,6 @@ bench-screen: build
 
 clean:
 	rm -rf build
+
+# Feature makefiles: each mk/<feature>.mk adds its own targets (eval-*, bench-*, extension).
+include $(sort $(wildcard mk/*.mk))

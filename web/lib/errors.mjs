@@ -19,6 +19,8 @@ const USER_TEXT = {
   worker_failed: 'The image engine stopped unexpectedly',
   disposed: 'Filigrane was closed',
   cancelled: 'The operation was cancelled',
+  model_integrity: 'A model file failed its integrity check and was not used',
+  model_unavailable: 'A model Filigrane needs could not be loaded',
 };
 
 export class FiligraneError extends Error {

@@ -1,11 +1,15 @@
 // Node entry of the JS library: the same core operations as the browser
 // worker, on the Node build of the WebAssembly module, in-process.
 import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { createCoreOps } from './core-ops.mjs';
 import { FiligraneError } from './errors.mjs';
+import { createAnalysis } from './analysis.mjs';
+import { configureModels } from './models.mjs';
+import { readModelRegistry } from './model-registry.mjs';
 
 export { FiligraneError } from './errors.mjs';
 
@@ -13,6 +17,43 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 
 /** Default location of the Node build of the module (make build-wasm). */
 export const DEFAULT_MODULE_PATH = path.join(repoRoot, 'build', 'wasm', 'filigrane_node.js');
+
+/**
+ * Points the model loader at the repository: models/<name>/model.json for the
+ * registry, files read from disk (checked by sha256 in models.mjs), and
+ * onnxruntime-web's WebAssembly backend on one thread.
+ */
+export function configureNodeModels({ root = repoRoot } = {}) {
+  configureModels({
+    registry: async () => readModelRegistry(root),
+    loadBytes: async (name, entry) => {
+      try {
+        return new Uint8Array(await readFile(path.join(root, entry.source)));
+      } catch (err) {
+        throw new FiligraneError('model_unavailable', `the ${name} model file ${entry.source} is missing (${err.code ?? err.message}); run "make build"`);
+      }
+    },
+    loadOrt: async () => {
+      const ort = await import('onnxruntime-web');
+      ort.env.wasm.numThreads = 1;
+      return ort;
+    },
+  });
+}
+
+/** The official C2PA validator (c2pa-rs as WebAssembly), initialised from node_modules. */
+async function loadC2paWasm() {
+  const require = createRequire(import.meta.url);
+  let modulePath;
+  try {
+    modulePath = require.resolve('@contentauth/c2pa-wasm/c2pa.wasm');
+  } catch {
+    throw new FiligraneError('model_unavailable', 'the C2PA validator (@contentauth/c2pa-wasm) is not installed; run "make deps"');
+  }
+  const c2pa = await import('@contentauth/c2pa-wasm');
+  c2pa.initSync({ module: new WebAssembly.Module(readFileSync(modulePath)) });
+  return c2pa;
+}
 
 /**
  * Loads the WebAssembly module and returns its operations plus the raw module.
@@ -24,5 +65,7 @@ export async function createFiligraneNode({ modulePath = process.env.FILIGRANE_W
   }
   const createFiligraneCore = createRequire(import.meta.url)(modulePath);
   const module = await createFiligraneCore();
-  return { ...createCoreOps(module), module };
+  configureNodeModels();
+  const ops = createCoreOps(module);
+  return { ...ops, ...createAnalysis({ ops, loadC2paWasm }), module };
 }

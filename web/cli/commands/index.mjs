@@ -3,5 +3,6 @@ import info from './info.mjs';
 import screen from './screen.mjs';
 import { mark, detect, sdmark } from './mark.mjs';
 import provenance from './provenance.mjs';
+import ai from './ai.mjs';
 
-export const commands = [info, screen, mark, detect, sdmark, provenance];
+export const commands = [info, screen, mark, detect, sdmark, provenance, ai];

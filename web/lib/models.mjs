@@ -1,0 +1,93 @@
+// Model loading shared by the browser worker and Node: every ONNX file is
+// fetched (or read) once, checked against the sha256 pinned in its
+// models/<name>/model.json, and turned into one cached ONNX Runtime session.
+// The host (worker or Node) configures where bytes come from and which
+// onnxruntime-web module to use; features only ask for a session by name.
+import { FiligraneError } from './errors.mjs';
+
+let host = null;
+const sessions = new Map();
+const verifiedBytes = new Map();
+
+/**
+ * @param {{
+ *   registry: () => Promise<Record<string, {sha256: string, bytes: number}>>,
+ *   loadBytes: (name: string, entry: object, onProgress?: (loaded: number, total: number) => void) => Promise<Uint8Array>,
+ *   loadOrt: () => Promise<object>,
+ *   sessionOptions?: object,
+ * }} config
+ */
+export function configureModels(config) {
+  host = { ...config, registryPromise: null, ortPromise: null };
+  sessions.clear();
+  verifiedBytes.clear();
+}
+
+function requireHost() {
+  if (!host) throw new FiligraneError('unsupported_feature', 'no model source is configured in this environment');
+  return host;
+}
+
+/** The registry entry for `name`; FiligraneError not_found when the build has no such model. */
+export async function modelEntry(name) {
+  const h = requireHost();
+  h.registryPromise ??= h.registry();
+  const registry = await h.registryPromise;
+  const entry = registry[name];
+  if (!entry) throw new FiligraneError('not_found', `this build has no model named ${name}`);
+  return entry;
+}
+
+export async function sha256Hex(bytes) {
+  const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * The model's bytes after the sha256 check. A mismatch is refused with code
+ * model_integrity (a damaged download or a swapped file is never run).
+ */
+export async function modelBytes(name, { onProgress } = {}) {
+  if (verifiedBytes.has(name)) return verifiedBytes.get(name);
+  const entry = await modelEntry(name);
+  const pending = (async () => {
+    const bytes = await requireHost().loadBytes(name, entry, onProgress);
+    const digest = await sha256Hex(bytes);
+    if (digest !== entry.sha256) {
+      throw new FiligraneError('model_integrity',
+        `the ${name} model file is damaged or not the pinned version (sha256 ${digest.slice(0, 12)}…, expected ${entry.sha256.slice(0, 12)}…)`);
+    }
+    return bytes;
+  })();
+  verifiedBytes.set(name, pending);
+  try {
+    return await pending;
+  } catch (err) {
+    verifiedBytes.delete(name);
+    throw err;
+  }
+}
+
+/** The onnxruntime-web module, loaded on first use (its WebAssembly is large). */
+export async function ortRuntime() {
+  const h = requireHost();
+  h.ortPromise ??= h.loadOrt();
+  return h.ortPromise;
+}
+
+/** One InferenceSession per model, created on first use and then shared. */
+export async function modelSession(name, { onProgress } = {}) {
+  if (!sessions.has(name)) {
+    const pending = (async () => {
+      const [ort, bytes] = await Promise.all([ortRuntime(), modelBytes(name, { onProgress })]);
+      try {
+        return await ort.InferenceSession.create(bytes, requireHost().sessionOptions ?? {});
+      } catch (err) {
+        throw new FiligraneError('internal', `the ${name} model could not be loaded: ${err?.message ?? err}`);
+      }
+    })();
+    sessions.set(name, pending);
+    pending.catch(() => sessions.delete(name));
+  }
+  return sessions.get(name);
+}

@@ -1,0 +1,184 @@
+// The AI-image verdict: evidence fused as log-odds with stated weights.
+//
+// Each piece of evidence adds `weight` (natural-log odds that the image is
+// AI-generated) to a neutral prior of 0 (probability 0.5). The weights:
+//
+//   declared AI source type in valid C2PA (trainedAlgorithmicMedia)    +6.0
+//   the same in C2PA whose signature or hashes fail                     +2.0
+//   composite with AI parts in valid C2PA                               +4.0
+//   declared digital capture in valid C2PA                              -3.0
+//   XMP / IPTC DigitalSourceType trainedAlgorithmicMedia (unsigned)     +4.0
+//   generator text (A1111 parameters, ComfyUI, NovelAI, InvokeAI, ...)  +4.0
+//   generator name in EXIF Software / XMP CreatorTool                   +3.0
+//   Stable Diffusion invisible mark decoded                             +4.0
+//   pixel detector: its calibrated log-odds, scaled so that its own
+//     likely-ai / likely-real thresholds land on the verdict's bands,
+//     capped at +-2.0, then multiplied by its measured quality
+//     clamp((AUC on unseen images - 0.5) / 0.3, 0, 1): a detector at
+//     chance counts for nothing, one at AUC >= 0.8 counts fully     <= +-2.0
+//   camera make and model in EXIF (anyone can write them)               -1.0
+//
+// probability = sigmoid(sum). Bands: probability >= 0.95 with at least one
+// decisive reason (declared provenance, generator metadata or a generator
+// mark) gives `ai`; >= 0.75 `likely-ai`; <= 0.25 `likely-real`; otherwise
+// `unknown`. The detector's cap (sigmoid(2) = 0.88) keeps a pixel score alone
+// from ever reaching `ai`.
+
+export const WEIGHTS = Object.freeze({
+  c2paTrainedValid: 6.0,
+  c2paTrainedInvalid: 2.0,
+  c2paCompositeValid: 4.0,
+  c2paCapture: -3.0,
+  declaredXmp: 4.0,
+  generatorText: 4.0,
+  generatorSoftware: 3.0,
+  sdWatermark: 4.0,
+  detectorCap: 2.0,
+  camera: -1.0,
+});
+
+export const BANDS = Object.freeze({ ai: 0.95, likelyAi: 0.75, likelyReal: 0.25 });
+
+const DECISIVE = new Set(['c2pa', 'xmp', 'generator-metadata', 'generator-software', 'watermark']);
+
+const IPTC = 'http://cv.iptc.org/newscodes/digitalsourcetype/';
+
+/** 'trained' | 'composite' | 'capture' | 'algorithmic' | 'other' | null for an IPTC source type URI or term. */
+export function classifySourceType(value) {
+  if (!value) return null;
+  const term = String(value).trim().replace(IPTC, '').replace(/^.*[/#]/, '');
+  if (term === 'trainedAlgorithmicMedia') return 'trained';
+  if (term === 'compositeWithTrainedAlgorithmicMedia') return 'composite';
+  if (term === 'digitalCapture' || term === 'negativeFilm' || term === 'positiveFilm' || term === 'print') return 'capture';
+  if (term === 'algorithmicMedia' || term === 'compositeSynthetic') return 'algorithmic';
+  return 'other';
+}
+
+const GENERATOR_NAMES = /(stable[ -]?diffusion|midjourney|dall[-·. ]?e|firefly|imagen|gemini|flux|novelai|comfyui|automatic1111|invokeai|fooocus|leonardo|ideogram|openai|chatgpt|sora|runway|kandinsky|playground ?ai)/i;
+
+const sigmoid = (x) => 1 / (1 + Math.exp(-x));
+const logit = (p) => Math.log(p / (1 - p));
+const clamp = (x, lo, hi) => Math.min(hi, Math.max(lo, x));
+
+/**
+ * The detector's contribution: its calibrated log-odds scaled piecewise so
+ * that its likely-ai threshold maps to the verdict's likely-ai band and its
+ * likely-real threshold to the likely-real band, capped at +-detectorCap.
+ */
+export function detectorWeight(probability, calibration, auc = null) {
+  const p = clamp(probability, 1e-6, 1 - 1e-6);
+  const hi = calibration?.likely_ai_min_probability ?? 0.9;
+  const lo = calibration?.likely_real_max_probability ?? 0.3;
+  const z = logit(p);
+  const mid = (logit(hi) + logit(lo)) / 2;
+  const target = logit(BANDS.likelyAi);
+  const scaled = z >= mid
+    ? ((z - mid) / (logit(hi) - mid)) * target
+    : ((z - mid) / (mid - logit(lo))) * target;
+  return clamp(scaled, -WEIGHTS.detectorCap, WEIGHTS.detectorCap) * detectorQualityFactor(auc);
+}
+
+/** 0 for a detector at chance on unseen images, 1 from AUC 0.8; 1 when unmeasured is not assumed: 0. */
+export function detectorQualityFactor(auc) {
+  if (!Number.isFinite(auc)) return 0;
+  return clamp((auc - 0.5) / 0.3, 0, 1);
+}
+
+function describeSourceType(kind) {
+  return {
+    trained: 'made by a generative AI model',
+    composite: 'a composite that includes AI-generated parts',
+    capture: 'captured by a camera',
+    algorithmic: 'computer-generated without a trained model',
+  }[kind] ?? 'of another declared origin';
+}
+
+/**
+ * Fuses the evidence into a verdict.
+ * @param {{provenance?: object, sdmark?: object|null, detector?: object|null, calibration?: object}} evidence
+ *   provenance: the provenance JSON (with c2pa.validation when checked);
+ *   sdmark: detectSdMark's report; detector: {probability, band, auc?}.
+ * @returns {{verdict: string, probability: number, log_odds: number, reasons: Array<{kind: string, detail: string, weight: number}>}}
+ */
+export function fuseVerdict({ provenance = null, sdmark = null, detector = null, calibration = null } = {}) {
+  const reasons = [];
+  const add = (kind, detail, weight) => reasons.push({ kind, detail, weight: Math.round(weight * 100) / 100 });
+
+  const c2pa = provenance?.c2pa;
+  if (c2pa?.present) {
+    const state = c2pa.validation?.state ?? 'unverified';
+    const types = [c2pa.digital_source_type, ...(c2pa.active?.digital_source_types ?? [])].map(classifySourceType);
+    const kind = types.includes('trained') ? 'trained' : types.includes('composite') ? 'composite'
+      : types.includes('capture') ? 'capture' : types.includes('algorithmic') ? 'algorithmic' : null;
+    const facts = [c2pa.active?.claim_generator && `made with ${c2pa.active.claim_generator}`,
+      c2pa.active?.signer && `signed by ${c2pa.active.signer}`].filter(Boolean).join(', ');
+    const who = facts ? ` (${facts})` : '';
+    const invalid = state === 'invalid';
+
+    const stateWords = invalid ? 'whose signature or hashes do not hold, so the file changed after signing,'
+      : state === 'unverified' ? 'that could not be verified' : state === 'trusted' ? 'with a valid, trusted signature'
+        : 'with a valid signature (signer not on a trust list)';
+    if (kind === 'trained') {
+      add('c2pa', `Content Credentials${who} ${stateWords} declare the image ${describeSourceType(kind)}`,
+        invalid ? WEIGHTS.c2paTrainedInvalid : WEIGHTS.c2paTrainedValid);
+    } else if (kind === 'composite') {
+      add('c2pa', `Content Credentials${who} ${stateWords} declare the image ${describeSourceType(kind)}`,
+        invalid ? WEIGHTS.c2paTrainedInvalid : WEIGHTS.c2paCompositeValid);
+    } else if (kind === 'capture' && !invalid && state !== 'unverified') {
+      add('c2pa-capture', `Content Credentials${who} ${stateWords} declare the image ${describeSourceType(kind)}`, WEIGHTS.c2paCapture);
+    } else {
+      add('c2pa-info', `Content Credentials${who} ${stateWords}${kind ? ` declare the image ${describeSourceType(kind)}` : ' declare no AI source'}`, 0);
+    }
+  }
+
+  const xmpKind = classifySourceType(provenance?.xmp?.digital_source_type ?? provenance?.iptc?.digital_source_type);
+  const c2paDeclaredAi = reasons.some((r) => r.kind === 'c2pa' && r.weight > 0);
+  if ((xmpKind === 'trained' || xmpKind === 'composite') && !c2paDeclaredAi) {
+    add('xmp', `the file's XMP/IPTC metadata (unsigned) declares it ${describeSourceType(xmpKind)}`, WEIGHTS.declaredXmp);
+  }
+
+  const generator = provenance?.generator;
+  if (generator?.tool || generator?.parameters_present || generator?.prompt_present || generator?.workflow_present) {
+    const where = generator.source ? ` in ${generator.source}` : '';
+    add('generator-metadata', `image-generator settings${where}${generator.tool ? ` written by ${generator.tool}` : ''}`, WEIGHTS.generatorText);
+  } else {
+    const software = [provenance?.exif?.software, provenance?.xmp?.creator_tool].find((s) => s && GENERATOR_NAMES.test(s));
+    if (software) add('generator-software', `the file names an image generator as its software: "${software}"`, WEIGHTS.generatorSoftware);
+  }
+
+  if (sdmark?.found) {
+    add('watermark', `the invisible ${sdmark.kind ?? 'Stable Diffusion'} generator mark was decoded (${sdmark.agreeingBits} of ${sdmark.bits} bits agree)`, WEIGHTS.sdWatermark);
+  }
+
+  if (detector && Number.isFinite(detector.probability)) {
+    const w = detectorWeight(detector.probability, calibration, detector.auc);
+    const pct = Math.round(detector.probability * 100);
+    const caveat = w === 0 && detectorQualityFactor(detector.auc) === 0
+      ? 'not counted: it measured no better than chance on unseen images' : 'a weak signal on its own';
+    add('detector', `Filigrane's pixel detector scores the image ${pct}% AI-like (${caveat})`, w);
+  }
+
+  const exif = provenance?.exif;
+  if (exif?.make && exif?.model && !reasons.some((r) => DECISIVE.has(r.kind) && r.weight > 0)) {
+    add('camera-exif', `camera make and model in EXIF: ${exif.make} ${exif.model} (easy to forge)`, WEIGHTS.camera);
+  }
+
+  const logOdds = reasons.reduce((sum, r) => sum + r.weight, 0);
+  const probability = sigmoid(logOdds);
+  const decisive = reasons.some((r) => DECISIVE.has(r.kind) && r.weight > 0);
+  let verdict = 'unknown';
+  if (probability >= BANDS.ai && decisive) verdict = 'ai';
+  else if (probability >= BANDS.likelyAi) verdict = 'likely-ai';
+  else if (probability <= BANDS.likelyReal) verdict = 'likely-real';
+  reasons.sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight));
+  return { verdict, probability: Math.round(probability * 10000) / 10000, log_odds: Math.round(logOdds * 100) / 100, reasons };
+}
+
+/** How good the pixel signal measured, in words (from the model card's AUC on unseen images). */
+export function describeDetectorQuality(auc) {
+  if (!Number.isFinite(auc)) return 'The pixel detector has not been measured on unseen images.';
+  const pct = Math.round(auc * 100);
+  const words = auc >= 0.9 ? 'usually tells them apart' : auc >= 0.8 ? 'tells them apart more often than not, with clear mistakes'
+    : auc >= 0.65 ? 'is only somewhat better than a coin toss' : 'is no better than a coin toss';
+  return `On AI and real photos it had never seen, the pixel detector ranked an AI image above a real one ${pct}% of the time: it ${words}.`;
+}

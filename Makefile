@@ -52,7 +52,7 @@ build-wasm: apt-deps
 	$(EMSDK_ENV) cmake --build $(WASM_DIR) -j$(JOBS)
 
 # One static folder: the PWA shell (site/), the app and library (web/), the module.
-site: build-wasm
+site: build-wasm npm-deps
 	rm -rf $(SITE_DIR)
 	mkdir -p $(SITE_DIR)/app $(SITE_DIR)/lib
 	cp -r site/. $(SITE_DIR)/
@@ -63,6 +63,12 @@ site: build-wasm
 	cp web/lib/*.mjs $(SITE_DIR)/lib/
 	rm -f $(SITE_DIR)/lib/node.mjs
 	cp $(WASM_DIR)/filigrane_web.mjs $(WASM_DIR)/filigrane_web.wasm $(SITE_DIR)/lib/
+	# Loaded on first use only: ONNX Runtime Web (wasm backend), the C2PA validator, the models.
+	mkdir -p $(SITE_DIR)/lib/ort $(SITE_DIR)/lib/c2pa
+	cp node_modules/onnxruntime-web/dist/ort.wasm.min.mjs node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.mjs \
+	   node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm $(SITE_DIR)/lib/ort/
+	cp node_modules/@contentauth/c2pa-wasm/pkg/c2pa.js node_modules/@contentauth/c2pa-wasm/pkg/c2pa_bg.wasm $(SITE_DIR)/lib/c2pa/
+	node tools/write_model_index.mjs $(SITE_DIR)
 	node tools/write_precache.mjs $(SITE_DIR)
 
 run: deps site

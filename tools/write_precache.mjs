@@ -15,9 +15,14 @@ const files = [];
     else files.push(path.relative(root, full).split(path.sep).join('/'));
   }
 })(root);
-const listed = files.filter((f) => f !== 'sw.js' && f !== 'precache.json').sort();
+// Large files a feature loads on first use (ONNX Runtime, the C2PA validator,
+// the models) are not precached: the service worker caches them when first
+// fetched, so the first visit stays small and they still work offline after.
+const LAZY = /^(models\/|lib\/ort\/|lib\/c2pa\/)/;
+const listed = files.filter((f) => f !== 'sw.js' && f !== 'precache.json' && !LAZY.test(f)).sort();
+const lazy = files.filter((f) => LAZY.test(f)).sort();
 const hash = createHash('sha256');
-for (const f of listed) hash.update(f).update(readFileSync(path.join(root, f)));
+for (const f of [...listed, ...lazy]) hash.update(f).update(readFileSync(path.join(root, f)));
 const version = hash.digest('hex').slice(0, 16);
-writeFileSync(path.join(root, 'precache.json'), JSON.stringify({ version, files: ['./', ...listed] }, null, 1) + '\n');
-console.log(`precache.json: ${listed.length} files, version ${version}`);
+writeFileSync(path.join(root, 'precache.json'), JSON.stringify({ version, files: ['./', ...listed], lazy }, null, 1) + '\n');
+console.log(`precache.json: ${listed.length} files precached, ${lazy.length} cached on first use, version ${version}`);

@@ -99,3 +99,17 @@ for (const [file, pattern] of [
 test('no console errors', () => {
   assert.deepEqual(b.consoleErrors, []);
 });
+
+test('the AI verdict shows its reasons, with the detector model loaded on first use', async () => {
+  await dropFile('generator-text.png');
+  await b.page.waitForSelector('#verdict-badge[data-verdict="ai"]', { timeout: 60_000 });
+  const reasons = await b.page.locator('#verdict-reasons li').allTextContents();
+  assert.match(reasons[0], /^\+4.*AUTOMATIC1111/);
+  assert.ok(reasons.some((r) => /pixel detector/.test(r)), `reasons: ${reasons}`);
+  assert.match(await b.page.locator('#verdict-quality').textContent(), /had never seen/);
+  assert.ok(b.requests.some((u) => u.endsWith('/models/ai-detector.onnx')), 'detector model fetched');
+  assert.ok(!b.requests.some((u) => u.includes('/lib/c2pa/')), 'no C2PA validator without a manifest');
+  await dropFile('photo.jpg');
+  await b.page.waitForSelector('#verdict-badge:not([data-verdict="pending"])', { timeout: 60_000 });
+  assert.notEqual(await b.page.locator('#verdict-badge').getAttribute('data-verdict'), 'ai', 'a pixel score alone never says AI');
+});

@@ -133,6 +133,32 @@ export class Filigrane {
   detectSdMark(bytes: Uint8Array | ArrayBuffer, options?: DecodeOptions, call?: CallOptions): Promise<SdMarkReport>;
   /** C2PA, XMP, IPTC, EXIF and generator metadata (schema: core/provenance/provenance.h). */
   provenance(bytes: Uint8Array | ArrayBuffer, call?: CallOptions): Promise<Record<string, unknown>>;
+  /** provenance() plus `c2pa.validation` from the official C2PA validator and the contract keys. */
+  provenanceReport(bytes: Uint8Array | ArrayBuffer, call?: CallOptions): Promise<Record<string, unknown>>;
+  /** The AI verdict with its reasons (weights: web/lib/verdict.mjs). */
+  aiVerdict(bytes: Uint8Array | ArrayBuffer, options?: CallOptions & {
+    detector?: boolean;
+    onProgress?: (progress: Progress) => void;
+  }): Promise<AiVerdict>;
   heapStats(): Promise<{ allocatedBytes: number }>;
   dispose(): void;
+}
+
+export interface Progress { what: string; loaded: number; total: number }
+
+export interface VerdictReason { kind: string; detail: string; weight: number }
+
+export interface AiVerdict {
+  verdict: 'ai' | 'likely-ai' | 'unknown' | 'likely-real';
+  probability: number;
+  log_odds: number;
+  reasons: VerdictReason[];
+  evidence: {
+    c2pa: { present: boolean; claim_generator: string | null; digital_source_type: string | null; validation: string | null };
+    xmp_digital_source_type: string | null;
+    generator: string | null;
+    sd_watermark: { found: boolean; kind: string | null } | null;
+    detector: { probability: number; band: string; auc: number | null; quality: string } | { error: { code: string; message: string } } | null;
+    camera: string | null;
+  };
 }

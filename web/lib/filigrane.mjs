@@ -83,6 +83,19 @@ export class Filigrane {
   }
 
   /** Bytes allocated in the worker's WebAssembly heap. */
+  /** Provenance plus C2PA signature validation (the validator loads on first use). */
+  provenanceReport(bytes, { signal } = {}) {
+    return this.#call('provenanceReport', [bytes], signal);
+  }
+
+  /**
+   * The AI verdict: {verdict, probability, reasons, evidence}. `onProgress`
+   * receives {what, loaded, total} while the detector model downloads.
+   */
+  aiVerdict(bytes, { detector = true, signal, onProgress } = {}) {
+    return this.#call('aiVerdict', [bytes, { detector }], signal, onProgress);
+  }
+
   heapStats() {
     return this.#call('heapStats', []);
   }
@@ -95,9 +108,13 @@ export class Filigrane {
   #start() {
     this.#worker = new Worker(this.#workerUrl, { type: 'module', name: 'filigrane-core' });
     this.#worker.onmessage = (event) => {
-      const { id, ok, result, error } = event.data;
+      const { id, ok, result, error, progress } = event.data;
       const entry = this.#pending.get(id);
       if (!entry) return;
+      if (progress) {
+        entry.onProgress?.(progress);
+        return;
+      }
       this.#pending.delete(id);
       entry.cleanup();
       if (ok) entry.resolve(result);
@@ -120,7 +137,7 @@ export class Filigrane {
     this.#pending.clear();
   }
 
-  #call(op, args, signal) {
+  #call(op, args, signal, onProgress) {
     if (!this.#worker) return Promise.reject(new FiligraneError('disposed', 'Filigrane was disposed'));
     if (signal?.aborted) return Promise.reject(new FiligraneError('cancelled', 'cancelled before it started'));
     return new Promise((resolve, reject) => {
@@ -132,7 +149,7 @@ export class Filigrane {
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       const cleanup = () => signal?.removeEventListener('abort', onAbort);
-      this.#pending.set(id, { resolve, reject, cleanup });
+      this.#pending.set(id, { resolve, reject, cleanup, onProgress });
       this.#worker.postMessage({ id, op, args });
     });
   }

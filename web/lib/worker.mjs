@@ -1,12 +1,69 @@
-// Web Worker hosting the Filigrane WebAssembly module. The main thread sends
-// {id, op, args}; the worker answers {id, ok: true, result} or
-// {id, ok: false, error: {code, message, status}}. Pixel buffers travel as
-// transferables, so nothing is copied twice.
+// Web Worker hosting the Filigrane WebAssembly module, ONNX Runtime and the
+// C2PA validator. The main thread sends {id, op, args}; the worker answers
+// {id, ok: true, result} or {id, ok: false, error: {code, message, status}},
+// and {id, progress: {what, loaded, total}} while a model downloads.
+// Pixel buffers travel as transferables, so nothing is copied twice.
 import createFiligraneCore from './filigrane_web.mjs';
 import { createCoreOps } from './core-ops.mjs';
+import { createAnalysis } from './analysis.mjs';
+import { configureModels } from './models.mjs';
 import { FiligraneError } from './errors.mjs';
 
-const ready = createFiligraneCore().then(createCoreOps);
+const MODELS_URL = new URL('../models/', import.meta.url);
+let currentProgress = null; // progress callback of the call in flight
+
+/** Fetches a model with byte-level progress; the service worker caches it. */
+async function fetchModel(name, entry, onProgress) {
+  let response;
+  try {
+    response = await fetch(new URL(entry.url, MODELS_URL));
+  } catch (err) {
+    throw new FiligraneError('model_unavailable', `the ${name} model could not be downloaded (${err.message}); it is cached after the first use while online`);
+  }
+  if (!response.ok) throw new FiligraneError('model_unavailable', `the ${name} model is not part of this build (HTTP ${response.status})`);
+  const total = Number(response.headers.get('content-length')) || entry.bytes || 0;
+  const report = onProgress ?? currentProgress;
+  if (!response.body || !report) return new Uint8Array(await response.arrayBuffer());
+  const chunks = [];
+  let loaded = 0;
+  for (const reader = response.body.getReader(); ;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    loaded += value.length;
+    report({ what: `model ${name}`, loaded, total });
+  }
+  const bytes = new Uint8Array(loaded);
+  let offset = 0;
+  for (const c of chunks) { bytes.set(c, offset); offset += c.length; }
+  return bytes;
+}
+
+configureModels({
+  registry: async () => {
+    const response = await fetch(new URL('index.json', MODELS_URL));
+    if (!response.ok) throw new FiligraneError('model_unavailable', 'this build lists no models');
+    return response.json();
+  },
+  loadBytes: fetchModel,
+  loadOrt: async () => {
+    const ort = await import('./ort/ort.wasm.min.mjs');
+    ort.env.wasm.wasmPaths = new URL('./ort/', import.meta.url).href;
+    ort.env.wasm.numThreads = 1; // runs inside this worker already; no nested thread pool
+    return ort;
+  },
+});
+
+async function loadC2paWasm() {
+  const c2pa = await import('./c2pa/c2pa.js');
+  await c2pa.default({ module_or_path: new URL('./c2pa/c2pa_bg.wasm', import.meta.url) });
+  return c2pa;
+}
+
+const ready = createFiligraneCore().then((module) => {
+  const ops = createCoreOps(module);
+  return { ...ops, ...createAnalysis({ ops, loadC2paWasm }) };
+});
 
 function transferablesOf(result) {
   const list = [];
@@ -16,20 +73,28 @@ function transferablesOf(result) {
   return list;
 }
 
-self.onmessage = async (event) => {
+// Calls run one at a time, so progress belongs to the call in flight.
+let queue = Promise.resolve();
+
+self.onmessage = (event) => {
   const { id, op, args = [] } = event.data ?? {};
-  try {
-    const ops = await ready;
-    if (op === 'ping') {
-      self.postMessage({ id, ok: true, result: { engine: 'webassembly', worker: true } });
-      return;
+  queue = queue.then(async () => {
+    try {
+      const ops = await ready;
+      if (op === 'ping') {
+        self.postMessage({ id, ok: true, result: { engine: 'webassembly', worker: true } });
+        return;
+      }
+      if (typeof ops[op] !== 'function') throw new FiligraneError('invalid_argument', `unknown operation ${op}`);
+      currentProgress = (progress) => self.postMessage({ id, progress });
+      const result = await ops[op](...args);
+      self.postMessage({ id, ok: true, result }, transferablesOf(result));
+    } catch (err) {
+      const error = err instanceof FiligraneError ? err.toJSON()
+        : { code: 'internal', message: String(err?.message ?? err), status: 6 };
+      self.postMessage({ id, ok: false, error });
+    } finally {
+      currentProgress = null;
     }
-    if (typeof ops[op] !== 'function') throw new FiligraneError('invalid_argument', `unknown operation ${op}`);
-    const result = ops[op](...args);
-    self.postMessage({ id, ok: true, result }, transferablesOf(result));
-  } catch (err) {
-    const error = err instanceof FiligraneError ? err.toJSON()
-      : { code: 'internal', message: String(err?.message ?? err), status: 6 };
-    self.postMessage({ id, ok: false, error });
-  }
+  });
 };

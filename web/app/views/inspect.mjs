@@ -13,6 +13,11 @@ function describeProvenance(p) {
     items.push(['badge-info', `Content Credentials (C2PA) present${who}`]);
     const types = active?.digital_source_types ?? [];
     if (types.some((t) => /trainedAlgorithmicMedia/.test(t))) items.push(['badge-ai', 'Declared as made with generative AI']);
+    const validation = p.c2pa.validation;
+    if (validation?.state === 'invalid') items.push(['badge-warn', `Content Credentials do not match this file (${validation.codes.filter((c) => c !== 'signingCredential.untrusted').join(', ') || 'invalid'})`]);
+    else if (validation?.state === 'valid') items.push(['badge-info', 'Signature valid (the signer is not on a trust list Filigrane knows)']);
+    else if (validation?.state === 'trusted') items.push(['badge-info', 'Signature valid and trusted']);
+    else if (validation) items.push(['badge-warn', `Signature not checked: ${validation.detail ?? 'unverified'}`]);
   } else {
     items.push(['badge-none', 'No Content Credentials']);
   }
@@ -20,8 +25,62 @@ function describeProvenance(p) {
   if (dst) items.push([/trainedAlgorithmicMedia/.test(dst) ? 'badge-ai' : 'badge-info', `IPTC source type: ${dst.split('/').pop()}`]);
   if (p.generator?.tool) items.push(['badge-ai', `Generator text from ${p.generator.tool}`]);
   if (p.exif?.make || p.exif?.model) items.push(['badge-info', `Camera: ${[p.exif.make, p.exif.model].filter(Boolean).join(' ')}`]);
-  if (p.exif?.gps_present) items.push(['badge-warn', 'Contains a GPS location']);
+  if (p.exif?.gps) items.push(['badge-warn', 'Contains a GPS location']);
   return items;
+}
+
+const VERDICT_WORDS = {
+  ai: 'AI-generated',
+  'likely-ai': 'Probably AI-generated',
+  unknown: 'Cannot tell',
+  'likely-real': 'Probably not AI-generated',
+};
+
+function reasonItem(reason) {
+  const li = document.createElement('li');
+  const weight = document.createElement('span');
+  weight.className = `weight ${reason.weight > 0 ? 'up' : reason.weight < 0 ? 'down' : ''}`;
+  weight.textContent = reason.weight > 0 ? `+${reason.weight}` : String(reason.weight);
+  weight.title = 'Weight of this reason (log-odds; positive points to AI)';
+  li.append(weight, reason.detail);
+  return li;
+}
+
+/** Fills the verdict card: badge in words, reasons with their weights, detector quality. */
+export function renderVerdict($, v) {
+  const badge = $('verdict-badge');
+  badge.dataset.verdict = v.verdict;
+  badge.textContent = `${VERDICT_WORDS[v.verdict] ?? v.verdict} (${Math.round(v.probability * 100)}%)`;
+  const reasons = v.reasons.length ? v.reasons.map(reasonItem)
+    : [Object.assign(document.createElement('li'), { textContent: 'No declared provenance, generator text or generator mark was found.' })];
+  $('verdict-reasons').replaceChildren(...reasons);
+  const d = v.evidence?.detector;
+  $('verdict-quality').textContent = d?.quality ?? (d?.error ? `The pixel detector did not run: ${d.error.message}` : '');
+}
+
+async function showVerdict(engine, bytes) {
+  const badge = document.getElementById('verdict-badge');
+  const bar = document.getElementById('verdict-progress');
+  const $ = (id) => document.getElementById(id);
+  badge.dataset.verdict = 'pending';
+  badge.textContent = 'Checking…';
+  $('verdict-reasons').replaceChildren();
+  $('verdict-quality').textContent = '';
+  try {
+    const v = await engine.aiVerdict(bytes, {
+      onProgress: ({ loaded, total }) => {
+        bar.hidden = false;
+        bar.max = total || 1;
+        bar.value = loaded;
+      },
+    });
+    renderVerdict($, v);
+  } catch (err) {
+    badge.dataset.verdict = 'unknown';
+    badge.textContent = `Could not decide: ${err.userMessage ?? err.message}`;
+  } finally {
+    bar.hidden = true;
+  }
 }
 
 export function setupInspect(ui) {
@@ -73,7 +132,7 @@ export function setupInspect(ui) {
         ['XMP metadata', info.metadata.xmp ? 'yes' : 'no'],
       ]);
       const items = [];
-      const [prov, sd] = await Promise.allSettled([engine.provenance(bytes), engine.detectSdMark(bytes)]);
+      const [prov, sd] = await Promise.allSettled([engine.provenanceReport(bytes), engine.detectSdMark(bytes)]);
       if (prov.status === 'fulfilled') items.push(...describeProvenance(prov.value));
       if (sd.status === 'fulfilled') {
         items.push(sd.value.found
@@ -88,6 +147,7 @@ export function setupInspect(ui) {
       }));
       result.hidden = false;
       ui.status('Decoded on this device by the WebAssembly engine.');
+      await showVerdict(engine, bytes);
     } catch (err) {
       result.hidden = true;
       ui.error(err);

@@ -142,7 +142,8 @@ if (existsSync(path.join(root, 'build', 'site', 'lib', 'worker.mjs'))) {
     await b.page.goto(b.baseUrl);
     chromium = await b.page.evaluate(async (b64) => {
       const { Filigrane } = await import('/lib/filigrane.mjs');
-      const bytes = () => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const decoded = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const bytes = () => decoded.slice(); // a fresh copy per call, as a page holding the file would send
       const engine = await Filigrane.create();
       const times = { provenance: [], verdict: [], verdictNoDetector: [] };
       await engine.aiVerdict(bytes()); // warm-up: model download and session

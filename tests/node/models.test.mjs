@@ -16,9 +16,14 @@ for (const name of readdirSync(models)) {
   const card = path.join(dir, 'CARD.md');
   if (!existsSync(card)) continue;
   test(`${name}: sha256 matches CARD.md and the golden pair holds`, async () => {
-    const onnx = readdirSync(dir).find((f) => f.endsWith('.onnx'));
-    assert.ok(onnx, 'an .onnx file');
-    const bytes = readFileSync(path.join(dir, onnx));
+    // model.json names the file (committed here, installed from npm, or generated at build time).
+    const manifest = path.join(dir, 'model.json');
+    const source = existsSync(manifest)
+      ? path.join(models, '..', JSON.parse(readFileSync(manifest, 'utf8')).source)
+      : path.join(dir, readdirSync(dir).find((f) => f.endsWith('.onnx')) ?? 'missing.onnx');
+    assert.ok(existsSync(source), `${source} exists (make deps / make build)`);
+    const bytes = readFileSync(source);
+    if (existsSync(manifest)) assert.equal(createHash('sha256').update(bytes).digest('hex'), JSON.parse(readFileSync(manifest, 'utf8')).sha256, 'model.json sha256');
     const digest = createHash('sha256').update(bytes).digest('hex');
     assert.ok(readFileSync(card, 'utf8').includes(digest), `CARD.md lists ${digest}`);
     const golden = JSON.parse(readFileSync(path.join(dir, 'golden_output.json'), 'utf8'));

@@ -16,7 +16,7 @@ EMSDK_ENV := NODE_PATH=/usr/share/nodejs
 
 BENCH_DIR := bench
 
-.PHONY: bench bench-core bench-screen bench-mark test-asan fuzz help deps apt-deps npm-deps build build-native build-wasm site run test test-native test-wasm test-node test-browser clean
+.PHONY: models bench bench-core bench-screen bench-mark test-asan fuzz help deps apt-deps npm-deps build build-native build-wasm site run test test-native test-wasm test-node test-browser clean
 
 help:
 	@echo "make run    - install, build and serve Filigrane at http://127.0.0.1:$(PORT)"
@@ -52,7 +52,10 @@ build-wasm: apt-deps
 	$(EMSDK_ENV) cmake --build $(WASM_DIR) -j$(JOBS)
 
 # One static folder: the PWA shell (site/), the app and library (web/), the module.
-site: build-wasm npm-deps
+# Models generated at build time from registry packages (mk/*.mk add to this).
+models: models-nsfw
+
+site: build-wasm npm-deps models
 	rm -rf $(SITE_DIR)
 	mkdir -p $(SITE_DIR)/app $(SITE_DIR)/lib
 	cp -r site/. $(SITE_DIR)/

@@ -95,7 +95,7 @@ test-wasm:
 test-node:
 	node --test tests/node/
 
-test-browser:
+test-browser: extension
 	node --test --test-concurrency=1 tests/browser/
 
 # Benchmarks write Markdown tables to bench/; they never fail the build.

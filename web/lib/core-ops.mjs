@@ -3,6 +3,7 @@
 // pipeline. Each function copies its input into the module, deletes every
 // handle it created before returning, and throws FiligraneError on failure.
 import { FiligraneError } from './errors.mjs';
+import { createRedactOps } from './redact-ops.mjs';
 
 export const DEFAULT_MAX_PIXELS = 100_000_000;
 
@@ -59,6 +60,8 @@ export function viewerTimePayload(viewerId, date = new Date()) {
 /** @param {object} module an instantiated createFiligraneCore() module */
 export function createCoreOps(module) {
   return {
+    ...createRedactOps(module),
+
     /**
      * Decodes an image file and summarises it.
      * @returns {{format, width, height, storedWidth, storedHeight, orientation, channels,

@@ -1,0 +1,190 @@
+// Face detection with MediaPipe BlazeFace (models/blazeface-back-256) in
+// ONNX Runtime Web, with tiling, decoding and merging in the core
+// (core/faces through the facesPlanTiles / facesDecode / facesMerge bindings).
+//
+// The model sees 256x256 squares; small faces in large photos need tiles:
+// level 0 is the whole image letterboxed, finer levels are overlapping tiles
+// down to the scale where `minFace` image pixels are detectable. Each tile is
+// resampled here (tent filter, black outside the image, alpha composited over
+// black) into the NHWC float tensor the model wants (RGB in [-1, 1]).
+import { FiligraneError } from './errors.mjs';
+
+export const FACE_MODEL = 'blazeface-back-256';
+export const FACE_MODEL_SIZE = 256;
+const INPUT_NAME = 'input:0';
+
+export const DEFAULT_FACE_OPTIONS = Object.freeze({
+  threshold: 0.65,       // sigmoid score a detection needs (bench/cues-faces.md: recall >= 90% in group photos)
+  minFace: 24,           // smallest face (image px) the tiling makes detectable
+  minDetectable: 24,     // smallest face (model px) BlazeFace-back finds reliably
+  overlapFactor: 1,      // tile overlap in units of the coarser level's smallest face (bench/cues-faces.md)
+  maxTiles: 512,
+  suppressionIou: 0.3,   // per tile (MediaPipe's value)
+  mergeIou: 0.3,         // across tiles
+  containment: 0.6,      // across tiles: partial views of one face
+});
+
+function check(result) {
+  const err = FiligraneError.fromStatus(result.status);
+  if (err) throw err;
+  return result;
+}
+
+function binding(module, name) {
+  if (typeof module?.[name] !== 'function') {
+    throw new FiligraneError('unsupported_feature', `this build of the engine has no ${name}`);
+  }
+  return module[name];
+}
+
+// For each of `count` output samples over [origin, origin + span) of a
+// `length`-pixel axis: source indices and tent weights (normalised; taps
+// outside the image keep their weight and read black).
+function axisTaps(origin, span, count, length) {
+  const scale = span / count;
+  const radius = Math.max(1, scale);
+  const taps = [];
+  for (let i = 0; i < count; i++) {
+    const centre = origin + (i + 0.5) * scale - 0.5;
+    const first = Math.ceil(centre - radius);
+    const last = Math.floor(centre + radius);
+    const index = [];
+    const weight = [];
+    let total = 0;
+    for (let j = first; j <= last; j++) {
+      const w = 1 - Math.abs(j - centre) / radius;
+      if (w <= 0) continue;
+      total += w;
+      if (j >= 0 && j < length) {
+        index.push(j);
+        weight.push(w);
+      }
+    }
+    for (let k = 0; k < weight.length; k++) weight[k] /= total || 1;
+    taps.push({ index, weight });
+  }
+  return taps;
+}
+
+/**
+ * The model input for one square tile {x, y, side} of an RGBA image:
+ * Float32Array NHWC [1, size, size, 3], RGB in [-1, 1].
+ */
+export function tileTensorData(rgba, width, height, tile, size = FACE_MODEL_SIZE) {
+  const xTaps = axisTaps(tile.x, tile.side, size, width);
+  const yTaps = axisTaps(tile.y, tile.side, size, height);
+  // Horizontal pass, only on the source rows some output row reads.
+  const rows = new Map();
+  const rowOf = (sy) => {
+    let row = rows.get(sy);
+    if (row) return row;
+    row = new Float32Array(size * 3);
+    const base = sy * width * 4;
+    for (let i = 0; i < size; i++) {
+      const { index, weight } = xTaps[i];
+      let r = 0, g = 0, b = 0;
+      for (let k = 0; k < index.length; k++) {
+        const p = base + index[k] * 4;
+        const w = (weight[k] * rgba[p + 3]) / 255;  // over black
+        r += w * rgba[p];
+        g += w * rgba[p + 1];
+        b += w * rgba[p + 2];
+      }
+      row[i * 3] = r;
+      row[i * 3 + 1] = g;
+      row[i * 3 + 2] = b;
+    }
+    rows.set(sy, row);
+    return row;
+  };
+  const out = new Float32Array(size * size * 3);
+  for (let j = 0; j < size; j++) {
+    const { index, weight } = yTaps[j];
+    const o = j * size * 3;
+    for (let k = 0; k < index.length; k++) {
+      const row = rowOf(index[k]);
+      const w = weight[k];
+      for (let i = 0; i < size * 3; i++) out[o + i] += w * row[i];
+    }
+    for (let i = 0; i < size * 3; i++) out[o + i] = out[o + i] / 127.5 - 1;
+  }
+  return out;
+}
+
+// The four heads, told apart by their sizes (names differ between exports).
+function heads(outputs) {
+  const bySize = {};
+  for (const value of Object.values(outputs)) bySize[value.data.length] = value.data;
+  const fineScores = bySize[512], coarseScores = bySize[384], fineBoxes = bySize[512 * 16], coarseBoxes = bySize[384 * 16];
+  if (!fineScores || !coarseScores || !fineBoxes || !coarseBoxes) {
+    throw new FiligraneError('model_unavailable', 'the face model did not return the four BlazeFace outputs');
+  }
+  return { fineScores, fineBoxes, coarseScores, coarseBoxes };
+}
+
+function validate({ module, session, ort, rgba, width, height }) {
+  if (!session || typeof session.run !== 'function') throw new FiligraneError('invalid_argument', 'detectFaces needs an ONNX Runtime session');
+  if (typeof ort?.Tensor !== 'function') throw new FiligraneError('invalid_argument', 'detectFaces needs the onnxruntime module (ort.Tensor)');
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || width > 65536 || height > 65536) {
+    throw new FiligraneError('invalid_argument', 'width and height must be whole numbers from 1 to 65536');
+  }
+  if (!(rgba instanceof Uint8Array || rgba instanceof Uint8ClampedArray) || rgba.length !== width * height * 4) {
+    throw new FiligraneError('invalid_argument', `rgba must be a Uint8Array of width*height*4 = ${width * height * 4} bytes`);
+  }
+  binding(module, 'facesPlanTiles');
+}
+
+/** The crops for a width x height image: {tiles: [{x, y, side, level}], effectiveMinFace}. */
+export function planFaceTiles(module, width, height, options = {}) {
+  const o = { ...DEFAULT_FACE_OPTIONS, ...options };
+  return check(binding(module, 'facesPlanTiles')(width, height, {
+    minFace: o.minFace, minDetectable: o.minDetectable, overlapFactor: o.overlapFactor, maxTiles: o.maxTiles,
+  }));
+}
+
+/** Runs the model on one tile; returns its four raw heads (Float32Arrays). */
+export async function inferFaceTile({ session, ort, rgba, width, height, tile }) {
+  const data = tileTensorData(rgba, width, height, tile);
+  const input = new ort.Tensor('float32', data, [1, FACE_MODEL_SIZE, FACE_MODEL_SIZE, 3]);
+  const name = session.inputNames?.[0] ?? INPUT_NAME;
+  return heads(await session.run({ [name]: input }));
+}
+
+/**
+ * Decodes every tile's heads and merges across tiles: boxes in image pixels,
+ * highest score first. `tileHeads` is [{tile, heads}] (heads from inferFaceTile).
+ */
+export function facesFromHeads(module, tileHeads, width, height, options = {}) {
+  const o = { ...DEFAULT_FACE_OPTIONS, ...options };
+  const found = [];
+  for (const { tile, heads: h } of tileHeads) {
+    const { detections } = check(binding(module, 'facesDecode')(h.fineScores, h.fineBoxes, h.coarseScores, h.coarseBoxes,
+      tile, o.threshold, o.suppressionIou));
+    for (const d of detections) found.push(d);
+  }
+  const { detections } = check(binding(module, 'facesMerge')(found, width, height, o.mergeIou, o.containment));
+  const round = (v) => Math.round(v * 10) / 10;
+  return detections.map((d) => ({
+    x: round(d.x), y: round(d.y), width: round(d.width), height: round(d.height), score: Math.round(d.score * 1e4) / 1e4,
+  }));
+}
+
+/**
+ * Faces in an RGBA image (straight alpha, row-major).
+ * @param {{ops?: object, module?: object, session: object, ort: object, rgba: Uint8Array,
+ *          width: number, height: number, options?: Partial<typeof DEFAULT_FACE_OPTIONS>}} args
+ *   module: the Filigrane WebAssembly module (or ops.module); session: an
+ *   InferenceSession of blazeface-back-256; ort: the onnxruntime-web module.
+ * @returns {Promise<{x: number, y: number, width: number, height: number, score: number}[]>}
+ *   boxes in image pixels, highest score first.
+ */
+export async function detectFaces({ ops, module, session, ort, rgba, width, height, options = {} }) {
+  const mod = module ?? ops?.module;
+  validate({ module: mod, session, ort, rgba, width, height });
+  const plan = planFaceTiles(mod, width, height, options);
+  const tileHeads = [];
+  for (const tile of plan.tiles) {
+    tileHeads.push({ tile, heads: await inferFaceTile({ session, ort, rgba, width, height, tile }) });
+  }
+  return facesFromHeads(mod, tileHeads, width, height, options);
+}

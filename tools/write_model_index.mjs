@@ -23,6 +23,15 @@ for (const [name, entry] of Object.entries(registry)) {
   const digest = createHash('sha256').update(readFileSync(source)).digest('hex');
   if (digest !== entry.sha256) throw new Error(`model ${name}: ${entry.source} has sha256 ${digest}, expected ${entry.sha256}`);
   copyFileSync(source, path.join(out, entry.url));
+  // Companion files (the OCR dictionary) travel with their model, pinned the same way.
+  if (entry.dictionary) {
+    const file = path.join(repoRoot, entry.dictionary.source);
+    const got = createHash('sha256').update(readFileSync(file)).digest('hex');
+    if (got !== entry.dictionary.sha256) throw new Error(`model ${name}: ${entry.dictionary.source} has sha256 ${got}`);
+    entry.dictionary = { ...entry.dictionary, url: `${name}.dictionary.txt` };
+    copyFileSync(file, path.join(out, entry.dictionary.url));
+    delete entry.dictionary.source;
+  }
   const { source: _ignored, ...published } = entry;
   index[name] = published;
 }

@@ -133,6 +133,20 @@ export class Filigrane {
   detectSdMark(bytes: Uint8Array | ArrayBuffer, options?: DecodeOptions, call?: CallOptions): Promise<SdMarkReport>;
   /** C2PA, XMP, IPTC, EXIF and generator metadata (schema: core/provenance/provenance.h). */
   provenance(bytes: Uint8Array | ArrayBuffer, call?: CallOptions): Promise<Record<string, unknown>>;
+  /** Redacts regions and re-encodes with no metadata. */
+  redact(bytes: Uint8Array | ArrayBuffer, options: {
+    regions: Array<{ x: number; y: number; width: number; height: number }>;
+    style?: 'blur' | 'pixelate' | 'fill'; format?: 'png' | 'jpeg'; quality?: number;
+  }, call?: CallOptions): Promise<{ bytes: Uint8Array; width: number; height: number; mime: string }>;
+  /** Sensitive-content cues: faces, nudity, personal data in text, metadata. */
+  cues(bytes: Uint8Array | ArrayBuffer, options?: CallOptions & {
+    faces?: boolean; nsfw?: boolean; text?: boolean; onProgress?: (progress: Progress) => void;
+  }): Promise<Cues>;
+  /** Finds the chosen cues and redacts them (output without metadata). */
+  redactCues(bytes: Uint8Array | ArrayBuffer, options: CallOptions & {
+    faces?: boolean; pii?: boolean; nsfw?: boolean; style?: 'blur' | 'pixelate' | 'fill'; format?: 'png' | 'jpeg';
+    onProgress?: (progress: Progress) => void;
+  }): Promise<{ bytes: Uint8Array; width: number; height: number; mime: string; regions: number; cues: Cues }>;
   /** provenance() plus `c2pa.validation` from the official C2PA validator and the contract keys. */
   provenanceReport(bytes: Uint8Array | ArrayBuffer, call?: CallOptions): Promise<Record<string, unknown>>;
   /** The AI verdict with its reasons (weights: web/lib/verdict.mjs). */
@@ -161,4 +175,16 @@ export interface AiVerdict {
     detector: { probability: number; band: string; auc: number | null; quality: string } | { error: { code: string; message: string } } | null;
     camera: string | null;
   };
+}
+
+export interface Box { x: number; y: number; width: number; height: number }
+
+export interface Cues {
+  width: number;
+  height: number;
+  faces: Array<{ box: Box; score: number }>;
+  nsfw: { classes: Record<'Drawing' | 'Hentai' | 'Neutral' | 'Porn' | 'Sexy', number>; verdict: 'nudity' | 'suggestive' | 'none'; score: number } | null;
+  text: Array<{ box: Box; text: string; score: number; pii: Array<{ kind: string; value: string }> }>;
+  metadata: Array<{ kind: string; detail: string }>;
+  unavailable: Array<{ cue: string; code: string; message: string }>;
 }

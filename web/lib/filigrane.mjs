@@ -83,6 +83,29 @@ export class Filigrane {
   }
 
   /** Bytes allocated in the worker's WebAssembly heap. */
+  /**
+   * Redacts regions ({x, y, width, height} in displayed pixels) and re-encodes
+   * with no metadata: {bytes, width, height, mime}.
+   */
+  redact(bytes, options, { signal } = {}) {
+    return this.#call('redact', [bytes, options], signal);
+  }
+
+  /** Finds faces, nudity, personal text and metadata cues (models load on first use). */
+  cues(bytes, { faces = true, nsfw = true, text = true, signal, onProgress } = {}) {
+    return this.#call('cues', [bytes, { faces, nsfw, text }], signal, onProgress);
+  }
+
+  /** The nudity cue alone: {flagged, verdict, score, classes}. */
+  nudity(bytes, { signal, onProgress } = {}) {
+    return this.#call('nudity', [bytes], signal, onProgress);
+  }
+
+  /** Finds the chosen cues and redacts them: {bytes, width, height, mime, regions, cues}. */
+  redactCues(bytes, { faces = false, pii = false, nsfw = false, style = 'blur', format = 'png', signal, onProgress } = {}) {
+    return this.#call('redactCues', [bytes, { faces, pii, nsfw, style, format }], signal, onProgress);
+  }
+
   /** Provenance plus C2PA signature validation (the validator loads on first use). */
   provenanceReport(bytes, { signal } = {}) {
     return this.#call('provenanceReport', [bytes], signal);

@@ -81,7 +81,8 @@ export async function modelSession(name, { onProgress } = {}) {
     const pending = (async () => {
       const [ort, bytes] = await Promise.all([ortRuntime(), modelBytes(name, { onProgress })]);
       try {
-        return await ort.InferenceSession.create(bytes, requireHost().sessionOptions ?? {});
+        // Level 3 = errors only: ONNX Runtime's graph-optimisation notices are not for users.
+        return await ort.InferenceSession.create(bytes, requireHost().sessionOptions ?? { logSeverityLevel: 3 });
       } catch (err) {
         throw new FiligraneError('internal', `the ${name} model could not be loaded: ${err?.message ?? err}`);
       }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { createCoreOps } from './core-ops.mjs';
 import { FiligraneError } from './errors.mjs';
 import { createAnalysis } from './analysis.mjs';
+import { createCues } from './cues.mjs';
 import { configureModels } from './models.mjs';
 import { readModelRegistry } from './model-registry.mjs';
 
@@ -67,5 +68,12 @@ export async function createFiligraneNode({ modulePath = process.env.FILIGRANE_W
   const module = await createFiligraneCore();
   configureNodeModels();
   const ops = createCoreOps(module);
-  return { ...ops, ...createAnalysis({ ops, loadC2paWasm }), module };
+  const loadAsset = async (name, spec) => {
+    try {
+      return new Uint8Array(await readFile(path.join(repoRoot, spec.source)));
+    } catch (err) {
+      throw new FiligraneError('model_unavailable', `a file of the ${name} model is missing (${spec.source}); run "make build"`);
+    }
+  };
+  return { ...ops, ...createAnalysis({ ops, loadC2paWasm }), ...createCues({ ops, module, loadAsset }), module };
 }

@@ -6,6 +6,7 @@
 import createFiligraneCore from './filigrane_web.mjs';
 import { createCoreOps } from './core-ops.mjs';
 import { createAnalysis } from './analysis.mjs';
+import { createCues } from './cues.mjs';
 import { configureModels } from './models.mjs';
 import { FiligraneError } from './errors.mjs';
 
@@ -62,7 +63,12 @@ async function loadC2paWasm() {
 
 const ready = createFiligraneCore().then((module) => {
   const ops = createCoreOps(module);
-  return { ...ops, ...createAnalysis({ ops, loadC2paWasm }) };
+  const loadAsset = async (name, spec) => {
+    const response = await fetch(new URL(spec.url, MODELS_URL)).catch(() => null);
+    if (!response?.ok) throw new FiligraneError('model_unavailable', `a file of the ${name} model could not be downloaded`);
+    return new Uint8Array(await response.arrayBuffer());
+  };
+  return { ...ops, ...createAnalysis({ ops, loadC2paWasm }), ...createCues({ ops, module, loadAsset }) };
 });
 
 function transferablesOf(result) {

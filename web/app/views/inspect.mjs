@@ -1,6 +1,7 @@
 // Inspect: decode an image in the worker, describe it, and list the marks
 // and provenance found in it.
 import { acceptDrops, drawRgba, fillFacts, formatBytes } from './common.mjs';
+import { CUE_KINDS as CUE_KIND_LIST } from '../../lib/cue-kinds.mjs';
 
 const ORIENTATIONS = ['', 'normal', 'mirrored', 'upside down', 'upside down, mirrored',
   'turned, mirrored', 'turned right', 'turned, mirrored', 'turned left'];
@@ -83,6 +84,48 @@ async function showVerdict(engine, bytes) {
   }
 }
 
+const CUE_COLOURS = { face: '#ffb000', pii: '#e0245e', text: '#4a90e2' };
+
+/** Draws cue boxes (image pixels) over the preview, scaled to its size. */
+function drawCueBoxes(canvas, preview, cues) {
+  canvas.width = preview.width;
+  canvas.height = preview.height;
+  const ctx = canvas.getContext('2d');
+  ctx.clearRect(0, 0, canvas.width, canvas.height);
+  if (!cues) return;
+  const sx = preview.width / cues.width;
+  const sy = preview.height / cues.height;
+  const box = ({ x, y, width, height }, colour) => {
+    ctx.strokeStyle = colour;
+    ctx.lineWidth = 2;
+    ctx.strokeRect(x * sx, y * sy, Math.max(2, width * sx), Math.max(2, height * sy));
+  };
+  for (const f of cues.faces) box(f.box, CUE_COLOURS.face);
+  for (const t of cues.text) box(t.box, t.pii.length ? CUE_COLOURS.pii : CUE_COLOURS.text);
+}
+
+/** The cue list in words: what was found, and which cues cannot be checked yet. */
+function describeCues(cues, kinds) {
+  const items = [];
+  items.push(cues.faces.length ? ['badge-warn', `${cues.faces.length} face${cues.faces.length > 1 ? 's' : ''} (yellow boxes)`] : ['badge-none', 'No faces']);
+  const pii = cues.text.flatMap((t) => t.pii.map((p) => p.kind));
+  if (pii.length) {
+    const counts = {};
+    for (const k of pii) counts[k] = (counts[k] ?? 0) + 1;
+    items.push(['badge-warn', `Personal data in text: ${Object.entries(counts).map(([k, n]) => `${n} ${k.replace(/_/g, ' ')}`).join(', ')} (red boxes)`]);
+  } else {
+    items.push(['badge-none', cues.text.length ? `Text found (${cues.text.length} lines), no personal data` : 'No text']);
+  }
+  if (cues.nsfw) {
+    const words = { nudity: ['badge-ai', 'Nudity likely'], suggestive: ['badge-warn', 'Possibly suggestive'], none: ['badge-none', 'No nudity'] };
+    items.push(words[cues.nsfw.verdict] ?? ['badge-info', cues.nsfw.verdict]);
+  }
+  for (const m of cues.metadata) items.push(['badge-warn', `Metadata: ${m.detail}`]);
+  for (const u of cues.unavailable) items.push(['badge-info', `Not checked (${u.cue}): ${u.message}`]);
+  const missing = kinds.filter((k) => !k.available).map((k) => `${k.label}: ${k.why}`);
+  return { items, missing };
+}
+
 export function setupInspect(ui) {
   const { $ } = ui;
   const result = $('result');
@@ -90,6 +133,35 @@ export function setupInspect(ui) {
   const findings = $('findings');
 
   let lastBytes = null;
+  let lastCues = null;
+
+  $('cues-boxes').addEventListener('change', () => {
+    drawCueBoxes($('preview-boxes'), preview, $('cues-boxes').checked ? lastCues : null);
+  });
+
+  $('cues-run').addEventListener('click', async () => {
+    if (!lastBytes) return;
+    const bar = $('cues-progress');
+    const button = $('cues-run');
+    button.disabled = true;
+    ui.status('Looking for faces, nudity and personal data on this device…');
+    try {
+      const engine = await ui.engine;
+      lastCues = await engine.cues(lastBytes, {
+        onProgress: ({ loaded, total }) => { bar.hidden = false; bar.max = total || 1; bar.value = loaded; },
+      });
+      const { items, missing } = describeCues(lastCues, CUE_KIND_LIST);
+      $('cues-list').replaceChildren(...items.map(([cls, text]) => Object.assign(document.createElement('li'), { className: cls, textContent: text })));
+      $('cues-missing').textContent = missing.length ? `Not yet available: ${missing.join('; ')}.` : '';
+      drawCueBoxes($('preview-boxes'), preview, $('cues-boxes').checked ? lastCues : null);
+      ui.status('Sensitive-content check done on this device.');
+    } catch (err) {
+      ui.error(err);
+    } finally {
+      bar.hidden = true;
+      button.disabled = false;
+    }
+  });
 
   // Filigrane's own mark needs the owner's key: checked on request.
   $('inspect-key-form').addEventListener('submit', async (e) => {
@@ -114,10 +186,14 @@ export function setupInspect(ui) {
       const engine = await ui.engine;
       const bytes = new Uint8Array(await file.arrayBuffer());
       lastBytes = bytes;
+      lastCues = null;
+      $('cues-list').replaceChildren();
+      $('cues-missing').textContent = '';
       $('inspect-mark').textContent = '';
       const info = await engine.info(bytes);
       const pixels = await engine.decodeRgba(bytes, { maxSide: 512 });
       drawRgba(preview, pixels);
+      drawCueBoxes($('preview-boxes'), preview, null);
       preview.classList.toggle('pixelated', Math.max(pixels.width, pixels.height) < 128);
       fillFacts($('facts'), [
         ['File', file.name || 'pasted image'],

@@ -30,9 +30,47 @@ export function setupProtect(ui) {
     }
   }
 
+  // Redaction: one file choice runs the cues, covers them and offers the download.
+  let redactUrl = null;
+  async function redactFile(file) {
+    ui.clearError();
+    const bar = $('redact-progress');
+    const chosen = { faces: $('redact-faces').checked, pii: $('redact-pii').checked, nsfw: $('redact-nsfw').checked };
+    ui.status(`Looking for what to cover in ${file.name || 'the image'}…`);
+    try {
+      const engine = await ui.engine;
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      const style = $('redact-style').value;
+      const out = (chosen.faces || chosen.pii || chosen.nsfw)
+        ? await engine.redactCues(bytes, { ...chosen, style, onProgress: ({ loaded, total }) => { bar.hidden = false; bar.max = total || 1; bar.value = loaded; } })
+        : { ...(await engine.redact(bytes, { regions: [], style })), regions: 0 };
+      drawRgba($('redact-preview'), await engine.decodeRgba(out.bytes, { maxSide: 512 }));
+      if (redactUrl) URL.revokeObjectURL(redactUrl);
+      redactUrl = URL.createObjectURL(new Blob([out.bytes], { type: out.mime }));
+      const link = $('redact-download');
+      link.href = redactUrl;
+      link.download = `${(file.name || 'image').replace(/\.[^.]*$/, '')}-redacted.png`;
+      const faces = out.cues?.faces?.length ?? 0;
+      const pii = out.cues?.text?.filter((t) => t.pii.length).length ?? 0;
+      $('redact-summary').textContent = `Covered ${out.regions} area${out.regions === 1 ? '' : 's'}`
+        + ` (${faces} face${faces === 1 ? '' : 's'}, ${pii} line${pii === 1 ? '' : 's'} with personal data${out.cues?.nsfw?.verdict === 'nudity' ? ', nudity' : ''}); metadata removed.`;
+      $('redact-result').hidden = false;
+      ui.status('Redacted on this device. Download it below.');
+    } catch (err) {
+      $('redact-result').hidden = true;
+      ui.error(err);
+    } finally {
+      bar.hidden = true;
+    }
+  }
+  $('redact-input').addEventListener('change', (e) => {
+    const file = e.target.files?.[0];
+    if (file) redactFile(file);
+  });
+
   $('protect-input').addEventListener('change', (e) => {
     const file = e.target.files?.[0];
     if (file) open(file);
   });
-  return { open };
+  return { open, redactFile };
 }

@@ -4,5 +4,6 @@ import screen from './screen.mjs';
 import { mark, detect, sdmark } from './mark.mjs';
 import provenance from './provenance.mjs';
 import ai from './ai.mjs';
+import { cues, redact } from './cues.mjs';
 
-export const commands = [info, screen, mark, detect, sdmark, provenance, ai];
+export const commands = [info, screen, mark, detect, sdmark, provenance, ai, cues, redact];

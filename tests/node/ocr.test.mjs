@@ -1,0 +1,73 @@
+// The text reader (web/lib/ocr.mjs) on a small rendered screenshot: PP-OCRv4
+// through ONNX Runtime Web, the numeric steps and the personal-data matchers
+// in the WebAssembly core. Matcher details are tested natively (test_text.cpp).
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createFiligraneNode, FiligraneError } from '../../web/lib/node.mjs';
+import { modelEntry, modelSession, ortRuntime } from '../../web/lib/models.mjs';
+import { readText, verifiedDictionary, findPii, compactText, piiKindMask } from '../../web/lib/ocr.mjs';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+let ops = null;
+let reader = null;
+
+before(async () => {
+  ops = await createFiligraneNode();
+  if (typeof ops.module.textDetectorInput !== 'function') return;  // built without the text feature
+  reader = {
+    sessions: { det: await modelSession('ocr-det'), rec: await modelSession('ocr-rec') },
+    ort: await ortRuntime(),
+    dictionary: await verifiedDictionary(await modelEntry('ocr-rec'), async (spec) => new Uint8Array(readFileSync(path.join(repoRoot, spec.source)))),
+  };
+  assert.equal(reader.dictionary.length, 6625);  // blank + 6623 keys + space: the recogniser's classes
+});
+
+const skipUnlessText = (t) => {
+  if (!reader) t.skip('this build of the module has no text feature');
+  return !reader;
+};
+
+test('a rendered screenshot gives its planted e-mail and card number, with boxes where they are', async (t) => {
+  if (skipUnlessText(t)) return;
+  const img = ops.decodeRgba(readFileSync(path.join(repoRoot, 'tests/corpus/text/contact.png')));
+  const items = await readText({ module: ops.module, sessions: reader.sessions, ort: reader.ort,
+    ...img, options: { dictionary: reader.dictionary } });
+  const pii = items.flatMap((item) => item.pii.map((p) => ({ ...p, box: item.box })));
+  const email = pii.find((p) => p.kind === 'email');
+  const card = pii.find((p) => p.kind === 'card');
+  assert.equal(email?.value, 'lea.martin@example.com', JSON.stringify(items));
+  assert.equal(card?.value.replace(/\D/g, ''), '4556737586899855', JSON.stringify(items));
+  // The page has rows at y ~ 30, 55, 80, 105 (CSS px = image px): e-mail on the second, card on the third.
+  assert.ok(email.box.y < 55 && email.box.y + email.box.height > 55, JSON.stringify(email.box));
+  assert.ok(card.box.y < 80 && card.box.y + card.box.height > 80, JSON.stringify(card.box));
+  // The order number is read but is not personal data.
+  assert.ok(items.some((i) => compactText(i.text).includes('52817')));
+  assert.equal(pii.length, 2, JSON.stringify(pii));
+  for (const item of items) assert.ok(item.score >= 0.5 && item.score <= 1);
+});
+
+test('matchers through the binding: kinds, mask, values split across spaces', (t) => {
+  if (skipUnlessText(t)) return;
+  const found = findPii(ops.module, compactText('IBAN: DE89 3704 0044 0532 0130 00 ｔｅｌ ＋33 6 12 34 56 78'));
+  assert.deepEqual(found.map((m) => [m.kind, m.value]), [['iban', 'DE89370400440532013000'], ['phone', '+33612345678']]);
+  assert.deepEqual(findPii(ops.module, 'a@example.com 4111111111111111', piiKindMask(['card'])).map((m) => m.kind), ['card']);
+  assert.throws(() => piiKindMask(['passport']), (err) => err instanceof FiligraneError && err.code === 'invalid_argument');
+});
+
+test('bad input is refused with a FiligraneError, not a crash', async (t) => {
+  if (skipUnlessText(t)) return;
+  const img = { rgba: new Uint8Array(16 * 16 * 4), width: 16, height: 16 };
+  await assert.rejects(readText({ module: ops.module, sessions: reader.sessions, ort: reader.ort, ...img, options: {} }),
+    (err) => err instanceof FiligraneError && err.code === 'invalid_argument');
+  await assert.rejects(readText({ module: ops.module, sessions: reader.sessions, ort: reader.ort, rgba: new Uint8Array(10), width: 16, height: 16,
+    options: { dictionary: reader.dictionary } }), (err) => err instanceof FiligraneError && err.code === 'invalid_argument');
+  const r = ops.module.textBoxes(new Float32Array(10), 4, 4, 1, 1, 4, 4, {});
+  assert.equal(r.status.name, 'invalid_argument');
+  // A blank image has no text.
+  const blank = { rgba: new Uint8Array(64 * 64 * 4).fill(255), width: 64, height: 64 };
+  assert.deepEqual(await readText({ module: ops.module, sessions: reader.sessions, ort: reader.ort, ...blank,
+    options: { dictionary: reader.dictionary } }), []);
+});

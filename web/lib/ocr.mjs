@@ -1,0 +1,201 @@
+// Reads text in an image with the PP-OCRv4 detector and recogniser (ONNX
+// Runtime Web) and finds personal data in it. The numeric work around the
+// networks (input tensors, DB boxes, CTC decoding) and the personal-data
+// matchers run in the C++ core (core/text) through the module's bindings.
+import { FiligraneError } from './errors.mjs';
+import { sha256Hex } from './models.mjs';
+
+export const OCR_DET_MODEL = 'ocr-det';
+export const OCR_REC_MODEL = 'ocr-rec';
+
+export const DEFAULT_OCR_OPTIONS = Object.freeze({
+  maxSide: 960,        // detector long side: 960 read every planted value of a 1280x1000 page
+  threshold: 0.3,      // DB binarisation
+  boxThreshold: 0.6,   // DB box score
+  unclipRatio: 1.5,
+  recHeight: 48,
+  recMinWidth: 320,
+  recMaxWidth: 3200,
+  minTextScore: 0.5,   // lines the recogniser is less sure of are dropped
+  recBatch: 8,
+  piiKinds: 0,         // bit mask of core/text/pii.h kinds; 0 = all
+});
+
+const PII_BITS = { email: 1, phone: 2, card: 4, iban: 8, ipv4: 16, date_of_birth: 32 };
+
+/** Bit mask for a list of kind names ('email', 'phone', 'card', 'iban', 'ipv4', 'date_of_birth'). */
+export function piiKindMask(kinds) {
+  let mask = 0;
+  for (const kind of kinds) {
+    if (!(kind in PII_BITS)) throw new FiligraneError('invalid_argument', `unknown personal-data kind ${kind}`);
+    mask |= PII_BITS[kind];
+  }
+  return mask;
+}
+
+/** The recogniser's classes from ppocr_keys_v1.txt: blank, one key a line, space. */
+export function parseDictionary(keysText) {
+  const keys = String(keysText).split(/\r?\n/);
+  if (keys.length && keys[keys.length - 1] === '') keys.pop();
+  return ['', ...keys, ' '];
+}
+
+/**
+ * The recogniser's dictionary named by a registry entry (models/ocr-rec/model.json
+ * `dictionary`: {source, sha256, bytes}), checked against its sha256.
+ * @param {object} entry the ocr-rec registry entry (models.mjs modelEntry)
+ * @param {(spec: {source: string}) => Promise<Uint8Array>} loadBytes reads or fetches the file
+ */
+export async function verifiedDictionary(entry, loadBytes) {
+  const spec = entry?.dictionary;
+  if (!spec?.sha256) throw new FiligraneError('model_unavailable', 'the ocr-rec model has no dictionary entry');
+  const bytes = await loadBytes(spec);
+  const digest = await sha256Hex(bytes);
+  if (digest !== spec.sha256) {
+    throw new FiligraneError('model_integrity', `the OCR dictionary is damaged or not the pinned version (sha256 ${digest.slice(0, 12)}…)`);
+  }
+  return parseDictionary(new TextDecoder().decode(bytes));
+}
+
+function binding(module, name) {
+  if (typeof module?.[name] !== 'function') {
+    throw new FiligraneError('unsupported_feature', `this build of the engine has no ${name} (text feature)`);
+  }
+  return module[name].bind(module);
+}
+
+function check(result) {
+  const err = FiligraneError.fromStatus(result.status);
+  if (err) throw err;
+  return result;
+}
+
+/** The module's personal-data matches in `text` (spaces removed, NFKC): [{kind, begin, end, value}]. */
+export function findPii(module, text, kinds = 0) {
+  return check(binding(module, 'textFindPii')(String(text), kinds)).matches;
+}
+
+/** OCR text made ready for matching: full-width forms folded, every space removed. */
+export function compactText(text) {
+  return String(text).normalize('NFKC').replace(/\s+/gu, '');
+}
+
+// Boxes whose vertical centres fall inside each other's extent share a line.
+function groupLines(items) {
+  const order = items.map((_, i) => i).sort((a, b) => items[a].box.y - items[b].box.y);
+  const lines = [];
+  for (const i of order) {
+    const b = items[i].box;
+    const centre = b.y + b.height / 2;
+    const line = lines.find((l) => {
+      const first = items[l[0]].box;
+      return centre >= first.y && centre <= first.y + first.height
+        && first.y + first.height / 2 >= b.y && first.y + first.height / 2 <= b.y + b.height;
+    });
+    if (line) line.push(i); else lines.push([i]);
+  }
+  for (const line of lines) line.sort((a, b) => items[a].box.x - items[b].box.x);
+  return lines;
+}
+
+// Personal data per box, then on each line's boxes joined, for values that
+// the detector cut in two (a card number split at a wide gap, a label apart).
+function attachPii(module, items, kinds) {
+  for (const item of items) {
+    item.pii = findPii(module, compactText(item.text), kinds).map(({ kind, value }) => ({ kind, value }));
+  }
+  for (const line of groupLines(items)) {
+    if (line.length < 2) continue;
+    const pieces = line.map((i) => Array.from(compactText(items[i].text)));
+    const starts = [];
+    let at = 0;
+    for (const p of pieces) { starts.push(at); at += p.length; }
+    const joined = pieces.map((p) => p.join('')).join('');
+    for (const m of findPii(module, joined, kinds)) {
+      const spanned = line.filter((_, k) => starts[k] < m.end && starts[k] + pieces[k].length > m.begin);
+      if (spanned.length < 2) continue;  // inside one box: that box's own reading stands
+      for (const i of spanned) {
+        if (!items[i].pii.some((p) => p.kind === m.kind && p.value === m.value)) items[i].pii.push({ kind: m.kind, value: m.value });
+      }
+    }
+  }
+}
+
+/**
+ * Reads the text of an RGBA image and the personal data in it.
+ * @param {{module: object, sessions: {det: object, rec: object}, ort: object,
+ *          rgba: Uint8Array, width: number, height: number,
+ *          options?: {dictionary: string[], maxSide?, threshold?, boxThreshold?, unclipRatio?,
+ *                     minTextScore?, piiKinds?: number|string[]}}} args
+ * @returns {Promise<Array<{box: {x, y, width, height}, text: string, score: number,
+ *           pii: Array<{kind: string, value: string}>}>>} in reading order
+ */
+export async function readText({ module, sessions, ort, rgba, width, height, options = {} }) {
+  const opts = { ...DEFAULT_OCR_OPTIONS, ...options };
+  const dictionary = opts.dictionary;
+  if (!Array.isArray(dictionary) || dictionary.length < 2) {
+    throw new FiligraneError('invalid_argument', 'readText needs options.dictionary (parseDictionary of ppocr_keys_v1.txt)');
+  }
+  if (!sessions?.det || !sessions?.rec || !ort?.Tensor) {
+    throw new FiligraneError('invalid_argument', 'readText needs the det and rec sessions and the onnxruntime-web module');
+  }
+  const kinds = Array.isArray(opts.piiKinds) ? piiKindMask(opts.piiKinds) : opts.piiKinds;
+
+  const det = check(binding(module, 'textDetectorInput')(rgba, width, height, opts.maxSide));
+  const detOut = await sessions.det.run({
+    [sessions.det.inputNames[0]]: new ort.Tensor('float32', det.data, [1, 3, det.height, det.width]),
+  });
+  const probability = detOut[sessions.det.outputNames[0]];
+  const [mapHeight, mapWidth] = probability.dims.slice(-2);
+  const flatBoxes = check(binding(module, 'textBoxes')(probability.data, mapWidth, mapHeight,
+    det.scaleX * det.width / mapWidth, det.scaleY * det.height / mapHeight, width, height,
+    { threshold: opts.threshold, boxThreshold: opts.boxThreshold, unclipRatio: opts.unclipRatio })).boxes;
+  const boxes = [];
+  for (let i = 0; i < flatBoxes.length; i += 5) {
+    boxes.push({ x: flatBoxes[i], y: flatBoxes[i + 1], width: flatBoxes[i + 2], height: flatBoxes[i + 3] });
+  }
+  if (boxes.length === 0) return [];
+
+  const rectangles = new Float32Array(boxes.length * 4);
+  boxes.forEach((b, i) => rectangles.set([b.x, b.y, b.width, b.height], i * 4));
+  const { inputs } = check(binding(module, 'textRecognizerInputs')(rgba, width, height, rectangles,
+    opts.recHeight, opts.recMinWidth, opts.recMaxWidth));
+
+  // Crops of equal padded width (most are the minimum) share a batch.
+  const readings = new Array(boxes.length);
+  const byWidth = new Map();
+  inputs.forEach((input, i) => {
+    if (!byWidth.has(input.width)) byWidth.set(input.width, []);
+    byWidth.get(input.width).push(i);
+  });
+  const plane = 3 * opts.recHeight;
+  for (const [inputWidth, members] of byWidth) {
+    for (let start = 0; start < members.length; start += opts.recBatch) {
+      const batch = members.slice(start, start + opts.recBatch);
+      const data = new Float32Array(batch.length * plane * inputWidth);
+      batch.forEach((i, k) => data.set(inputs[i].data, k * plane * inputWidth));
+      const out = await sessions.rec.run({
+        [sessions.rec.inputNames[0]]: new ort.Tensor('float32', data, [batch.length, 3, opts.recHeight, inputWidth]),
+      });
+      const probs = out[sessions.rec.outputNames[0]];
+      const [, steps, classes] = probs.dims;
+      const { lines } = check(binding(module, 'textCtcDecode')(probs.data, batch.length, steps, classes));
+      batch.forEach((i, k) => { readings[i] = lines[k]; });
+    }
+  }
+
+  const items = [];
+  boxes.forEach((box, i) => {
+    const { classes, score } = readings[i];
+    const text = Array.from(classes, (c) => dictionary[c] ?? '').join('').trim();
+    if (!text || score < opts.minTextScore) return;
+    items.push({
+      box: { x: Math.round(box.x), y: Math.round(box.y), width: Math.round(box.width), height: Math.round(box.height) },
+      text,
+      score,
+      pii: [],
+    });
+  });
+  attachPii(module, items, kinds);
+  return items;
+}

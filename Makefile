@@ -16,6 +16,13 @@ EMSDK_ENV := NODE_PATH=/usr/share/nodejs
 
 BENCH_DIR := bench
 
+.DEFAULT_GOAL := help
+
+# Feature makefiles: each mk/<feature>.mk adds its own targets (eval-*, bench-*,
+# extension) and may append to BENCH_TARGETS.
+BENCH_TARGETS :=
+include $(sort $(wildcard mk/*.mk))
+
 .PHONY: models bench bench-core bench-screen bench-mark test-asan fuzz help deps apt-deps npm-deps build build-native build-wasm site run test test-native test-wasm test-node test-browser clean
 
 help:
@@ -99,7 +106,8 @@ test-browser: extension
 	node --test --test-concurrency=1 tests/browser/
 
 # Benchmarks write Markdown tables to bench/; they never fail the build.
-bench: bench-core bench-screen bench-mark
+bench: bench-core bench-screen bench-mark $(BENCH_TARGETS)
+	$(MAKE) bench-results
 
 bench-core: build
 	mkdir -p $(BENCH_DIR)
@@ -125,7 +133,7 @@ bench-mark: build
 SECONDS ?= 60
 FUZZ_DIR := build/fuzz
 FUZZ_CXX := clang++-14 -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -I. -isystem /usr/include/stb
-FUZZ_CORE := $(wildcard core/*.cpp core/third_party/*.cpp core/screenmark/*.cpp core/sdmark/*.cpp core/imagemark/*.cpp core/provenance/*.cpp)
+FUZZ_CORE := $(wildcard core/*.cpp core/*/*.cpp)
 fuzz:
 	@command -v clang++-14 >/dev/null || { export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq clang-14 libclang-rt-14-dev; }
 	mkdir -p $(FUZZ_DIR) tests/corpus/malformed/fuzz
@@ -134,8 +142,10 @@ fuzz:
 	  $(FUZZ_CXX) $(FUZZ_CORE) $$harness -o $(FUZZ_DIR)/$$name || exit 1; \
 	  mkdir -p $(FUZZ_DIR)/$$name-corpus; cp tests/corpus/*.* $(FUZZ_DIR)/$$name-corpus/ 2>/dev/null; \
 	  echo "== $$name: $(SECONDS) s"; \
+	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:suppressions=$(CURDIR)/tests/fuzz/ubsan.supp \
 	  $(FUZZ_DIR)/$$name -max_total_time=$(SECONDS) -rss_limit_mb=2048 -timeout=20 \
-	    -artifact_prefix=tests/corpus/malformed/fuzz/$$name- $(FUZZ_DIR)/$$name-corpus 2>&1 | tail -3 \
+	    -artifact_prefix=tests/corpus/malformed/fuzz/$$name- $(FUZZ_DIR)/$$name-corpus \
+	    $$( [ $$name = fuzz_watermark_decoders ] || echo tests/corpus/malformed ) 2>&1 | tail -3 \
 	    | tee $(FUZZ_DIR)/$$name.log; \
 	done
 
@@ -151,5 +161,3 @@ bench-screen: build
 clean:
 	rm -rf build
 
-# Feature makefiles: each mk/<feature>.mk adds its own targets (eval-*, bench-*, extension).
-include $(sort $(wildcard mk/*.mk))

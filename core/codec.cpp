@@ -89,6 +89,42 @@ bool jpeg_has_end_marker(const uint8_t* data, size_t size) {
   return false;
 }
 
+// True when every DHT table in the file declares at most 256 codes that fit
+// in its segment. Debian's stb_image (2022-09 snapshot) writes past its
+// Huffman size table otherwise. Progressive files define tables between
+// scans, so the whole file is walked, entropy-coded bytes skipped; other
+// damage is left to the other checks.
+bool jpeg_huffman_tables_fit(const uint8_t* data, size_t size) {
+  size_t pos = 2;  // after SOI
+  while (pos + 1 < size) {
+    if (data[pos] != 0xFF) { ++pos; continue; }  // entropy-coded byte
+    const uint8_t marker = data[pos + 1];
+    if (marker == 0xFF) { ++pos; continue; }     // fill byte
+    if (marker == 0x00 || marker == 0x01 || marker == 0xD8 || (marker >= 0xD0 && marker <= 0xD7)) {
+      pos += 2;
+      continue;
+    }
+    if (marker == 0xD9 || size - pos < 4) return true;
+    const size_t length = (size_t{data[pos + 2]} << 8) | data[pos + 3];
+    const bool past_end = length < 2 || length - 2 > size - pos - 4;
+    if (marker == 0xC4 && past_end) return false;  // stb would read zeros past the end as code counts
+    if (past_end) return true;
+    if (marker == 0xC4) {
+      const uint8_t* table = data + pos + 4;
+      const size_t n = length - 2;
+      for (size_t t = 0; t < n;) {
+        if (n - t < 17) return false;
+        size_t codes = 0;
+        for (size_t i = 1; i <= 16; ++i) codes += table[t + i];
+        if (codes > 256 || codes > n - t - 17) return false;
+        t += 17 + codes;
+      }
+    }
+    pos += 2 + length;
+  }
+  return true;
+}
+
 // Walks PNG chunks, noting eXIf, iCCP and XMP. Returns false when a chunk
 // length runs past the end of the file before IEND.
 bool scan_png_chunks(const uint8_t* data, size_t size, ImageHeader& h) {
@@ -189,6 +225,7 @@ Result<ImageHeader> read_image_header(const uint8_t* data, size_t size, const Im
       return UnsupportedFormat("WebP images cannot be decoded yet");
     case ImageFormat::kJpeg:
       if (!scan_jpeg_segments(data, size, h)) return CorruptData("JPEG is truncated or its segments are malformed");
+      if (!jpeg_huffman_tables_fit(data, size)) return CorruptData("JPEG Huffman table is malformed");
       break;
     case ImageFormat::kPng:
       if (!scan_png_chunks(data, size, h)) return CorruptData("PNG is truncated or a chunk length runs past the end");
@@ -205,6 +242,8 @@ Result<ImageHeader> read_image_header(const uint8_t* data, size_t size, const Im
   if (!stbi_info_from_memory(data, static_cast<int>(size), &w, &hgt, &comp)) {
     return CorruptData(std::string(image_format_name(h.format)) + " header is unreadable: " + stb_reason());
   }
+  // stb's BMP info gives a top-down image's height as negative (its loader takes abs()).
+  if (h.format == ImageFormat::kBmp && hgt < 0 && hgt > INT_MIN) hgt = -hgt;
   Status s = check_dimensions(static_cast<uint32_t>(w), static_cast<uint32_t>(hgt), limits);
   if (!s.ok()) return s;
   h.stored_width = static_cast<uint32_t>(w);

@@ -81,6 +81,7 @@ std::string_view attribute_in_tag(std::string_view tag, std::string_view name) {
 }  // namespace
 
 std::string find_xmp_property(std::string_view xmp, std::string_view local_name) {
+  if (local_name.empty()) return "";  // an empty name matches everywhere and the scan would never advance
   size_t pos = 0;
   while ((pos = xmp.find(local_name, pos)) != std::string_view::npos) {
     const size_t name_end = pos + local_name.size();

@@ -176,6 +176,39 @@ TEST_CASE("every malformed fixture gives a clean error") {
   CHECK(count >= 15);
 }
 
+TEST_CASE("fuzzer findings replay: decoded or refused, never a crash") {
+  const std::string dir = corpus_path("malformed/fuzz");
+  DIR* d = opendir(dir.c_str());
+  REQUIRE_MESSAGE(d != nullptr, "missing " << dir);
+  int count = 0;
+  while (dirent* e = readdir(d)) {
+    const std::string name = e->d_name;
+    if (name.empty() || name[0] == '.' || e->d_type == DT_DIR || name == "README.md") continue;
+    CAPTURE(name);
+    auto bytes = load(dir + "/" + name);
+    auto r = decode_image(bytes.data(), bytes.size());
+    if (!r.ok()) CHECK(!r.status().message().empty());
+    ++count;
+  }
+  closedir(d);
+  CHECK(count >= 1);
+}
+
+TEST_CASE("a top-down BMP (negative height) decodes upright at its real size") {
+  // 2x2 24-bit BMP, height -2: rows stored top first.
+  std::vector<uint8_t> bmp = {'B', 'M', 70, 0, 0, 0, 0, 0, 0, 0, 54, 0, 0, 0, 40, 0, 0, 0, 2, 0, 0, 0, 0xFE, 0xFF, 0xFF, 0xFF,
+                              1, 0, 24, 0, 0, 0, 0, 0, 16, 0, 0, 0, 0x13, 0x0B, 0, 0, 0x13, 0x0B, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+  const uint8_t rows[16] = {0, 0, 255, 0, 0, 255, 0, 0,  // top row red (BGR), padded to 8 bytes
+                            255, 0, 0, 255, 0, 0, 0, 0};  // bottom row blue
+  bmp.insert(bmp.end(), rows, rows + 16);
+  auto r = decode_image(bmp.data(), bmp.size());
+  REQUIRE(r.ok());
+  CHECK(r.value().image.width() == 2);
+  CHECK(r.value().image.height() == 2);
+  CHECK(r.value().image.pixel(0, 0)[0] == 255);  // red on top
+  CHECK(r.value().image.pixel(0, 1)[2] == 255);  // blue below
+}
+
 TEST_CASE("sniffing needs the real signature") {
   const uint8_t jpeg[] = {0xFF, 0xD8, 0xFF, 0xE0};
   CHECK(sniff_format(jpeg, 4) == ImageFormat::kJpeg);

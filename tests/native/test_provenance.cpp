@@ -848,6 +848,7 @@ TEST_CASE("provenance: XMP property forms") {
   CHECK(find_xmp_property("<a:DigitalSourceType>\n  http://x/y </a:DigitalSourceType>", "DigitalSourceType") ==
         "http://x/y");
   CHECK(find_xmp_property("<a:DigitalSourceType rdf:resource='http://r'/>", "DigitalSourceType") == "http://r");
+  CHECK(find_xmp_property("a:b=\"c\"", "").empty());  // fuzzer hang: an empty name must not loop
   CHECK(find_xmp_property("<p:Credit><rdf:Alt><rdf:li xml:lang=\"x-default\">Me &#x263A;</rdf:li></rdf:Alt></p:Credit>",
                           "Credit") == "Me \xe2\x98\xba");
   CHECK(find_xmp_property("<a:DigitalSourceTypeX>no</a:DigitalSourceTypeX>", "DigitalSourceType").empty());

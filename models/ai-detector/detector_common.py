@@ -1,8 +1,12 @@
 """Shared preprocessing for Filigrane's pixel-level AI-image detector.
 
-Everything here is the documented input contract (see CARD.md): both classes go
-through exactly the same decode -> resize -> JPEG-90 -> decode normalisation,
-then a deterministic choice of textured 256x256 crops.
+Input contract (see CARD.md): both classes go through exactly the same
+decode -> resize -> JPEG-90 -> decode normalisation, done with the core's own
+codecs (normalise_native.cpp for training, web/lib/ai-detector.mjs in the
+browser; identical pixels), then the deterministic choice of textured 256x256
+crops below, which web/lib/ai-detector.mjs mirrors.
+normalise() here is only a PIL approximation of that normalisation for quick
+experiments; it is not what the model was trained or is run on.
 """
 import csv
 import io

@@ -96,6 +96,10 @@ def run(path, x):
             for st, en, ax, sp in zip(starts, ends, axes, steps):
                 sl[int(ax)] = slice(int(st), int(min(en, ins[0].shape[int(ax)])), int(sp))
             out = ins[0][tuple(sl)]
+        elif op == "Sqrt":
+            out = np.sqrt(ins[0])
+        elif op == "Pow":
+            out = np.power(ins[0], ins[1])
         elif op == "MatMul":
             out = ins[0] @ ins[1]
         else:

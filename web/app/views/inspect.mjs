@@ -187,6 +187,10 @@ export function setupInspect(ui) {
       const bytes = new Uint8Array(await file.arrayBuffer());
       lastBytes = bytes;
       lastCues = null;
+      // The previous image's verdict must never show beside this one.
+      $('verdict-badge').dataset.verdict = 'pending';
+      $('verdict-badge').textContent = 'Checking…';
+      $('verdict-reasons').replaceChildren();
       $('cues-list').replaceChildren();
       $('cues-missing').textContent = '';
       $('inspect-mark').textContent = '';

@@ -19,9 +19,9 @@ export const CHROMIUM_ARGS = [
   '--proxy-server=http://127.0.0.1:9',
 ];
 
-function isLoopback(url) {
+export function isLoopback(url) {
   const { protocol, hostname } = new URL(url);
-  if (protocol === 'data:' || protocol === 'blob:' || protocol === 'about:' || protocol === 'chrome-extension:') return true;
+  if (['data:', 'blob:', 'about:', 'chrome-extension:', 'devtools:'].includes(protocol)) return true;
   return hostname === '127.0.0.1' || hostname === '[::1]';
 }
 
@@ -39,28 +39,50 @@ export async function openBrowser({ root = path.join(repoRoot, 'build', 'site'),
     args: [...CHROMIUM_ARGS, ...extraArgs],
     viewport: { width: 1280, height: 900 },
   });
+  const { requests, egress } = await guardEgress(context);
+  const page = context.pages()[0] ?? (await context.newPage());
+  const consoleErrors = collectConsoleErrors(page);
+  const close = closer({ context, server, userDataDir, egress });
+  return { context, page, baseUrl, requests, egress, consoleErrors, close };
+}
+
+/**
+ * Records every request of the context (pages, workers, service workers,
+ * extension pages) and blocks, and records, anything not on loopback before it
+ * reaches the network stack. `onRequest` also sees each recorded request.
+ */
+export async function guardEgress(context, onRequest = () => {}) {
   const requests = [];
   const egress = [];
   const record = (url) => {
     requests.push(url);
     if (!isLoopback(url)) egress.push(url);
   };
-  context.on('request', (request) => record(request.url()));
-  // Block, and record, anything not on loopback before it reaches the network stack.
+  context.on('request', (request) => {
+    record(request.url());
+    onRequest(request);
+  });
   await context.route((url) => !isLoopback(url.href), (route) => {
     record(route.request().url());
     return route.abort('blockedbyclient');
   });
-  const page = context.pages()[0] ?? (await context.newPage());
-  const consoleErrors = [];
-  page.on('console', (msg) => { if (msg.type() === 'error') consoleErrors.push(msg.text()); });
-  page.on('pageerror', (err) => consoleErrors.push(String(err)));
+  return { requests, egress };
+}
 
-  async function close() {
+/** Console errors and uncaught page errors, collected as text. */
+export function collectConsoleErrors(page) {
+  const errors = [];
+  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
+  page.on('pageerror', (err) => errors.push(String(err)));
+  return errors;
+}
+
+/** close(): shuts everything down, then fails when any request left 127.0.0.1. */
+export function closer({ context, server, userDataDir, egress }) {
+  return async function close() {
     await context.close();
     server.close();
     rmSync(userDataDir, { recursive: true, force: true });
     if (egress.length) throw new Error(`requests left 127.0.0.1: ${[...new Set(egress)].join(', ')}`);
-  }
-  return { context, page, baseUrl, requests, egress, consoleErrors, close };
+  };
 }

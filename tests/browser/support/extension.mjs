@@ -4,19 +4,13 @@
 // extension's service worker and offscreen document are recorded as well;
 // close() fails when any request left 127.0.0.1.
 import { chromium } from 'playwright-core';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startServer } from '../../../tools/serve.mjs';
-import { CHROMIUM, CHROMIUM_ARGS, repoRoot } from './browser.mjs';
+import { CHROMIUM, CHROMIUM_ARGS, closer, collectConsoleErrors, guardEgress, repoRoot } from './browser.mjs';
 
 export const EXTENSION_DIR = path.join(repoRoot, 'build', 'extension');
-
-export function isLoopback(url) {
-  const { protocol, hostname } = new URL(url);
-  if (['data:', 'blob:', 'about:', 'chrome-extension:', 'devtools:'].includes(protocol)) return true;
-  return hostname === '127.0.0.1' || hostname === '[::1]';
-}
 
 /**
  * @param {{root: string, extensionDir?: string, viewport?: {width: number, height: number}}} options
@@ -38,22 +32,11 @@ export async function openExtensionBrowser({ root, extensionDir = EXTENSION_DIR,
     args: [...CHROMIUM_ARGS, `--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`],
     viewport,
   });
-  const requests = [];
   const sources = []; // {url, from: the document that asked, or "service worker"}
-  const egress = [];
-  const record = (url) => {
-    requests.push(url);
-    if (!isLoopback(url)) egress.push(url);
-  };
-  context.on('request', (request) => {
-    record(request.url());
+  const { requests, egress } = await guardEgress(context, (request) => {
     let from = 'service worker';
     try { from = request.frame().url(); } catch { /* service-worker requests have no frame */ }
     sources.push({ url: request.url(), from });
-  });
-  await context.route((url) => !isLoopback(url.href), (route) => {
-    record(route.request().url());
-    return route.abort('blockedbyclient');
   });
 
 
@@ -61,15 +44,7 @@ export async function openExtensionBrowser({ root, extensionDir = EXTENSION_DIR,
     ?? await context.waitForEvent('serviceworker', { predicate: (w) => w.url().startsWith('chrome-extension://'), timeout: 30_000 });
   const extensionId = new URL(serviceWorker.url()).host;
   const page = context.pages()[0] ?? (await context.newPage());
-  const consoleErrors = [];
-  page.on('console', (msg) => { if (msg.type() === 'error') consoleErrors.push(msg.text()); });
-  page.on('pageerror', (err) => consoleErrors.push(String(err)));
-
-  async function close() {
-    await context.close();
-    server.close();
-    rmSync(userDataDir, { recursive: true, force: true });
-    if (egress.length) throw new Error(`requests left 127.0.0.1: ${[...new Set(egress)].join(', ')}`);
-  }
+  const consoleErrors = collectConsoleErrors(page);
+  const close = closer({ context, server, userDataDir, egress });
   return { context, page, baseUrl, extensionId, serviceWorker, requests, sources, egress, consoleErrors, server, close };
 }

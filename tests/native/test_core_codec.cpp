@@ -1,12 +1,12 @@
 #include <doctest/doctest.h>
 
 #include <cstdlib>
-#include <dirent.h>
 
 #include "core/codec.h"
 #include "tests/native/test_support.h"
 
 using namespace filigrane;
+using filigrane::test::corpus_files;
 using filigrane::test::corpus_path;
 using filigrane::test::load;
 
@@ -156,42 +156,28 @@ TEST_CASE("dimension checks guard overflow and zero sizes") {
 }
 
 TEST_CASE("every malformed fixture gives a clean error") {
-  const std::string dir = corpus_path("malformed");
-  DIR* d = opendir(dir.c_str());
-  REQUIRE_MESSAGE(d != nullptr, "missing " << dir);
-  int count = 0;
-  while (dirent* e = readdir(d)) {
-    const std::string name = e->d_name;
-    if (name.empty() || name[0] == '.' || e->d_type == DT_DIR) continue;
+  const auto names = corpus_files("malformed");
+  for (const std::string& name : names) {
     CAPTURE(name);
-    auto bytes = load(dir + "/" + name);
+    auto bytes = load(corpus_path("malformed/" + name));
     auto r = decode_image(bytes.data(), bytes.size());
     CHECK_FALSE(r.ok());
     CHECK(!r.status().message().empty());
     if (name.rfind("huge-", 0) == 0) CHECK(r.status().code() == StatusCode::kTooLarge);
     if (name.rfind("truncated", 0) == 0) CHECK(r.status().code() == StatusCode::kCorruptData);
-    ++count;
   }
-  closedir(d);
-  CHECK(count >= 15);
+  CHECK(names.size() >= 15);
 }
 
 TEST_CASE("fuzzer findings replay: decoded or refused, never a crash") {
-  const std::string dir = corpus_path("malformed/fuzz");
-  DIR* d = opendir(dir.c_str());
-  REQUIRE_MESSAGE(d != nullptr, "missing " << dir);
-  int count = 0;
-  while (dirent* e = readdir(d)) {
-    const std::string name = e->d_name;
-    if (name.empty() || name[0] == '.' || e->d_type == DT_DIR || name == "README.md") continue;
+  const auto names = corpus_files("malformed/fuzz");
+  for (const std::string& name : names) {
     CAPTURE(name);
-    auto bytes = load(dir + "/" + name);
+    auto bytes = load(corpus_path("malformed/fuzz/" + name));
     auto r = decode_image(bytes.data(), bytes.size());
     if (!r.ok()) CHECK(!r.status().message().empty());
-    ++count;
   }
-  closedir(d);
-  CHECK(count >= 1);
+  CHECK(names.size() >= 1);
 }
 
 TEST_CASE("a top-down BMP (negative height) decodes upright at its real size") {

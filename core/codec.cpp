@@ -10,6 +10,7 @@
 #include <stb_image_write.h>
 
 #include "byte_reader.h"
+#include "jpeg_scaled.h"
 
 namespace filigrane {
 namespace {
@@ -89,12 +90,19 @@ bool jpeg_has_end_marker(const uint8_t* data, size_t size) {
   return false;
 }
 
-// True when every DHT table in the file declares at most 256 codes that fit
-// in its segment. Debian's stb_image (2022-09 snapshot) writes past its
-// Huffman size table otherwise. Progressive files define tables between
-// scans, so the whole file is walked, entropy-coded bytes skipped; other
-// damage is left to the other checks.
-bool jpeg_huffman_tables_fit(const uint8_t* data, size_t size) {
+// Checks the Huffman tables of a JPEG against two holes in Debian's
+// stb_image (2022-09 snapshot); returns null when sound, else the reason.
+// - Every DHT table must declare at most 256 codes that fit in its segment:
+//   stb writes past its Huffman size table otherwise.
+// - Every table a scan uses must have been defined before it: stb decodes
+//   with the uninitialised memory of an undefined table (reads at garbage
+//   indices; found by fuzzing decode_image).
+// Progressive files define tables between scans, so the whole file is
+// walked, entropy-coded bytes skipped; other damage is left to the other
+// checks.
+const char* jpeg_huffman_problem(const uint8_t* data, size_t size) {
+  bool defined[2][4] = {};  // [0] DC, [1] AC
+  bool progressive = false;
   size_t pos = 2;  // after SOI
   while (pos + 1 < size) {
     if (data[pos] != 0xFF) { ++pos; continue; }  // entropy-coded byte
@@ -104,25 +112,42 @@ bool jpeg_huffman_tables_fit(const uint8_t* data, size_t size) {
       pos += 2;
       continue;
     }
-    if (marker == 0xD9 || size - pos < 4) return true;
+    if (marker == 0xD9 || size - pos < 4) return nullptr;
     const size_t length = (size_t{data[pos + 2]} << 8) | data[pos + 3];
     const bool past_end = length < 2 || length - 2 > size - pos - 4;
-    if (marker == 0xC4 && past_end) return false;  // stb would read zeros past the end as code counts
-    if (past_end) return true;
+    if (marker == 0xC4 && past_end) return "JPEG Huffman table is malformed";  // stb would read zeros past the end as code counts
+    if (past_end) return nullptr;
+    const uint8_t* payload = data + pos + 4;
+    const size_t n = length - 2;
+    if (marker == 0xC2) progressive = true;
     if (marker == 0xC4) {
-      const uint8_t* table = data + pos + 4;
-      const size_t n = length - 2;
       for (size_t t = 0; t < n;) {
-        if (n - t < 17) return false;
+        if (n - t < 17) return "JPEG Huffman table is malformed";
         size_t codes = 0;
-        for (size_t i = 1; i <= 16; ++i) codes += table[t + i];
-        if (codes > 256 || codes > n - t - 17) return false;
+        for (size_t i = 1; i <= 16; ++i) codes += payload[t + i];
+        if (codes > 256 || codes > n - t - 17) return "JPEG Huffman table is malformed";
+        const int table_class = payload[t] >> 4, id = payload[t] & 15;
+        if (table_class <= 1 && id <= 3) defined[table_class][id] = true;  // stb refuses other ids itself
         t += 17 + codes;
+      }
+    }
+    if (marker == 0xDA && n >= 1 && n >= 1 + 2 * size_t{payload[0]} + 3) {
+      const size_t components = payload[0];
+      const uint8_t spectral_start = payload[1 + 2 * components], approx_high = payload[3 + 2 * components] >> 4;
+      // The tables stb's decoder reads in this scan: baseline, both; progressive
+      // DC scans, the DC table on the first pass only; AC scans, the AC table.
+      const bool uses_dc = !progressive || (spectral_start == 0 && approx_high == 0);
+      const bool uses_ac = !progressive || spectral_start != 0;
+      for (size_t c = 0; c < components; ++c) {
+        const uint8_t tables = payload[2 + 2 * c];
+        const int dc = tables >> 4, ac = tables & 15;
+        if (uses_dc && dc <= 3 && !defined[0][dc]) return "JPEG scan uses an undefined Huffman table";
+        if (uses_ac && ac <= 3 && !defined[1][ac]) return "JPEG scan uses an undefined Huffman table";
       }
     }
     pos += 2 + length;
   }
-  return true;
+  return nullptr;
 }
 
 // Walks PNG chunks, noting eXIf, iCCP and XMP. Returns false when a chunk
@@ -225,7 +250,7 @@ Result<ImageHeader> read_image_header(const uint8_t* data, size_t size, const Im
       return UnsupportedFormat("WebP images cannot be decoded yet");
     case ImageFormat::kJpeg:
       if (!scan_jpeg_segments(data, size, h)) return CorruptData("JPEG is truncated or its segments are malformed");
-      if (!jpeg_huffman_tables_fit(data, size)) return CorruptData("JPEG Huffman table is malformed");
+      if (const char* problem = jpeg_huffman_problem(data, size)) return CorruptData(problem);
       break;
     case ImageFormat::kPng:
       if (!scan_png_chunks(data, size, h)) return CorruptData("PNG is truncated or a chunk length runs past the end");
@@ -252,6 +277,25 @@ Result<ImageHeader> read_image_header(const uint8_t* data, size_t size, const Im
   return h;
 }
 
+namespace {
+
+// Full-size decode by stb_image, checked against the header.
+Result<Image> decode_with_stb(const uint8_t* data, size_t size, const ImageHeader& h, const ImageLimits& limits) {
+  int w = 0, hgt = 0, comp = 0;
+  std::unique_ptr<stbi_uc, void (*)(void*)> pixels(
+      stbi_load_from_memory(data, static_cast<int>(size), &w, &hgt, &comp, Image::kChannels), stbi_image_free);
+  if (!pixels) {
+    return CorruptData(std::string(image_format_name(h.format)) + " pixel data is corrupt: " + stb_reason());
+  }
+  if (static_cast<uint32_t>(w) != h.stored_width || static_cast<uint32_t>(hgt) != h.stored_height) {
+    return CorruptData("decoded size differs from the header");
+  }
+  return Image::from_rgba(h.stored_width, h.stored_height, pixels.get(),
+                          static_cast<size_t>(w) * hgt * Image::kChannels, limits);
+}
+
+}  // namespace
+
 Result<DecodedImage> decode_image(const uint8_t* data, size_t size, const DecodeOptions& options) {
   Result<ImageHeader> header = read_image_header(data, size, options.limits);
   if (!header.ok()) return header.status();
@@ -262,20 +306,27 @@ Result<DecodedImage> decode_image(const uint8_t* data, size_t size, const Decode
   if (h.format == ImageFormat::kBmp && !bmp_pixel_data_complete(data, size, h.stored_width, h.stored_height)) {
     return CorruptData("BMP is truncated: pixel data is shorter than its header declares");
   }
-  int w = 0, hgt = 0, comp = 0;
-  std::unique_ptr<stbi_uc, void (*)(void*)> pixels(
-      stbi_load_from_memory(data, static_cast<int>(size), &w, &hgt, &comp, Image::kChannels), stbi_image_free);
-  if (!pixels) {
-    return CorruptData(std::string(image_format_name(h.format)) + " pixel data is corrupt: " + stb_reason());
+  DecodedImage out{h, Image(), 1};
+  if (h.format == ImageFormat::kJpeg && options.min_side > 0) {
+    const int denom = jpeg_scale_denom_for(h.stored_width, h.stored_height, options.min_side);
+    if (denom > 1) {
+      Result<Image> small = decode_jpeg_scaled(data, size, denom, options.limits);
+      const StatusCode code = small.status().code();
+      if (small.ok()) {
+        out.image = std::move(small).value();
+        out.scale_denom = denom;
+      } else if (code != StatusCode::kUnsupportedFormat && code != StatusCode::kCorruptData) {
+        return small.status();
+      }
+      // Otherwise stb_image decodes it at full size below and has the last
+      // word, so asking for a smaller image never changes which files decode.
+    }
   }
-  if (static_cast<uint32_t>(w) != h.stored_width || static_cast<uint32_t>(hgt) != h.stored_height) {
-    return CorruptData("decoded size differs from the header");
+  if (out.image.empty()) {
+    Result<Image> full = decode_with_stb(data, size, h, options.limits);
+    if (!full.ok()) return full.status();
+    out.image = std::move(full).value();
   }
-  Result<Image> img = Image::from_rgba(h.stored_width, h.stored_height, pixels.get(),
-                                       static_cast<size_t>(w) * hgt * Image::kChannels, options.limits);
-  if (!img.ok()) return img.status();
-  DecodedImage out{h, std::move(img).value()};
-  pixels.reset();
   if (options.apply_orientation && h.orientation != 1) {
     Result<Image> rotated = apply_exif_orientation(out.image, h.orientation);
     if (!rotated.ok()) return rotated.status();

@@ -22,6 +22,12 @@ ImageFormat sniff_format(const uint8_t* data, size_t size);
 struct DecodeOptions {
   ImageLimits limits;
   bool apply_orientation = true;  // rotate/flip per the EXIF Orientation tag
+  // The caller only needs an image whose shorter side is at least this many
+  // pixels (0: full size). A baseline JPEG may then be decoded at 1/2, 1/4 or
+  // 1/8 scale in the DCT domain (the largest that keeps both sides >= min_side;
+  // see jpeg_scaled.h); anything else is decoded at full size, so the caller
+  // must cope with any size >= the requested one.
+  uint32_t min_side = 0;
 };
 
 // What a cheap header read tells, without decoding pixels.
@@ -39,8 +45,10 @@ struct ImageHeader {
 };
 
 struct DecodedImage {
-  ImageHeader header;
-  Image image;  // RGBA8, orientation applied when DecodeOptions::apply_orientation
+  ImageHeader header;  // the file's header: full-size dimensions even when scaled
+  Image image;         // RGBA8, orientation applied when DecodeOptions::apply_orientation
+  // image is ceil(header size / scale_denom) per side; 1 (full size), 2, 4 or 8.
+  int scale_denom = 1;
 };
 
 // Reads the header of a JPEG, PNG, BMP or GIF without decoding pixels.
@@ -51,8 +59,12 @@ Result<ImageHeader> read_image_header(const uint8_t* data, size_t size,
                                       const ImageLimits& limits = {});
 
 // Decodes the first frame of a JPEG, PNG, BMP or GIF to RGBA8. Dimensions are
-// checked against options.limits before any pixel buffer is allocated. The
-// caller keeps ownership of `data`; the returned Image owns its pixels.
+// checked against options.limits (at full size) before any pixel buffer is
+// allocated. With options.min_side > 0 a baseline JPEG may come back reduced
+// (DecodedImage::scale_denom); when the reduced decoder declines the file
+// (unsupported variant or data it judges corrupt) stb_image decodes it at full
+// size and has the last word. The caller keeps ownership of `data`; the
+// returned Image owns its pixels.
 // Fails as read_image_header(), or with kCorruptData when pixel data is bad.
 Result<DecodedImage> decode_image(const uint8_t* data, size_t size, const DecodeOptions& options = {});
 

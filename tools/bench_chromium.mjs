@@ -125,8 +125,8 @@ async function runKernels(createModule, config) {
   const n = config.repeats;
   const slow = Math.max(3, Math.ceil(n / 2));
 
-  await bench('decode JPEG 1920x1080', n, null, (m) => check(m.decodeImage(jpeg, MAXPX, true), 'decode').image.delete());
-  await bench('decode PNG 1920x1080', slow, null, (m) => check(m.decodeImage(png, MAXPX, true), 'decode').image.delete());
+  await bench('decode JPEG 1920x1080', n, null, (m) => check(m.decodeImage(jpeg, MAXPX, true, 0), 'decode').image.delete());
+  await bench('decode PNG 1920x1080', slow, null, (m) => check(m.decodeImage(png, MAXPX, true, 0), 'decode').image.delete());
   await bench('encode JPEG q85 1920x1080', slow, fromRgba, (m, s) => check(s.image.encodeJpeg(85), 'encode'));
   await bench('encode PNG 1920x1080', slow, fromRgba, (m, s) => check(s.image.encodePng(), 'encode'));
   await bench('resize 1920x1080 -> 960x540 Lanczos3', n, fromRgba,
@@ -137,9 +137,9 @@ async function runKernels(createModule, config) {
   // PNG (and, for embed, encoding the marked PNG); kernel estimates below.
   await bench('e2e: image mark embed (PNG in, PNG out)', slow, null,
     (m) => check(m.imagemarkEmbed(png, KEY, PAYLOAD, 0, MAXPX), 'embed'));
-  await bench('e2e: decode marked PNG', slow, null, (m) => check(m.decodeImage(markedPng, MAXPX, true), 'decode').image.delete());
+  await bench('e2e: decode marked PNG', slow, null, (m) => check(m.decodeImage(markedPng, MAXPX, true, 0), 'decode').image.delete());
   await bench('e2e: encode marked PNG', slow, (m) => {
-    const image = check(m.decodeImage(markedPng, MAXPX, true), 'decode').image;
+    const image = check(m.decodeImage(markedPng, MAXPX, true, 0), 'decode').image;
     return { image, cleanup: () => image.delete() };
   }, (m, s) => check(s.image.encodePng(), 'encode'));
   await bench('e2e: image mark detect, marked (PNG in)', n, null, (m) => {
@@ -150,13 +150,13 @@ async function runKernels(createModule, config) {
   await bench('e2e: SD mark test (PNG in)', n, null, (m) => check(m.sdmarkDetect(png, MAXPX), 'sdmark'));
   await bench('e2e: screen overlay 3840x2160, dpr 1 (RGBA out)', n, null,
     (m) => check(m.screenOverlay(KEY, PAYLOAD, 0, 3840, 2160, 1), 'overlay'), 'includes copying 33 MB of RGBA to JavaScript');
-  await bench('e2e: decode screen-marked PNG', slow, null, (m) => check(m.decodeImage(screenPng, MAXPX, true), 'decode').image.delete());
+  await bench('e2e: decode screen-marked PNG', slow, null, (m) => check(m.decodeImage(screenPng, MAXPX, true, 0), 'decode').image.delete());
   let screenFound = null;
   await bench('e2e: screen decode, marked (PNG in)', slow, null, (m) => {
     screenFound = check(m.screenDecode(screenPng, KEY, MAXPX), 'screen decode').report.found;
   });
   rows[rows.length - 1].note = `found: ${screenFound}`;
-  await bench('e2e: decode unmarked screen PNG', slow, null, (m) => check(m.decodeImage(screenPlain, MAXPX, true), 'decode').image.delete());
+  await bench('e2e: decode unmarked screen PNG', slow, null, (m) => check(m.decodeImage(screenPlain, MAXPX, true, 0), 'decode').image.delete());
   await bench('e2e: screen decode, unmarked (PNG in)', slow, null, (m) => check(m.screenDecode(screenPlain, KEY, MAXPX), 'screen decode'));
   if (hasRedact) {
     const regions = new Float64Array([200, 150, 600, 400, 1100, 500, 500, 400]);

@@ -13,7 +13,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-web';
 import { createFiligraneNode } from '../web/lib/node.mjs';
-import { DEFAULT_FACE_OPTIONS, planFaceTiles, inferFaceTile, facesFromHeads } from '../web/lib/faces.mjs';
+import { DEFAULT_FACE_OPTIONS, planFaceTiles, inferFaceInput, tileInputs, facesFromHeads } from '../web/lib/faces.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SHARED = process.env.FILIGRANE_SHARED_DIR ?? path.resolve(root, '..', 'shared');
@@ -108,7 +108,8 @@ async function main() {
     const { width, height, rgba } = engine.decodeRgba(bytes);
     const plan = planFaceTiles(module, width, height, args.options);
     const tileHeads = [];
-    for (const tile of plan.tiles) tileHeads.push({ tile, heads: await inferFaceTile({ session, ort, rgba, width, height, tile }) });
+    // The shipping path's inputs (one core resize per level, crops of it).
+    for (const { tile, data } of tileInputs(module, rgba, width, height, plan.tiles)) tileHeads.push({ tile, heads: await inferFaceInput({ session, ort, data }) });
     const atThreshold = facesFromHeads(module, tileHeads, width, height, { ...args.options, threshold: args.threshold });
     const ms = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);

@@ -83,16 +83,23 @@ val read_header_js(val bytes, double max_pixels) {
   return out;
 }
 
-val decode_image_js(val bytes, double max_pixels, bool apply_orientation) {
+// min_side > 0: the caller needs only an image whose shorter side is at least
+// that (a large baseline JPEG then comes back at 1/2, 1/4 or 1/8 scale, said
+// by scaleDenom; `header` keeps the file's full size). 0, negative or NaN: full size.
+val decode_image_js(val bytes, double max_pixels, bool apply_orientation, double min_side) {
   std::vector<uint8_t> data = bytes_from_js(bytes);
   DecodeOptions options;
   options.limits = limits_from(max_pixels);
   options.apply_orientation = apply_orientation;
+  if (std::isfinite(min_side) && min_side >= 1) {
+    options.min_side = min_side >= 65536 ? 65536u : static_cast<uint32_t>(min_side);
+  }
   Result<DecodedImage> r = decode_image(data.data(), data.size(), options);
   data = {};  // release the file bytes before handing the image over
   val out = result_object(r.status());
   if (r.ok()) {
     out.set("header", header_to_js(r.value().header));
+    out.set("scaleDenom", r.value().scale_denom);
     out.set("image", ImageHandle(std::move(r).value().image));
   }
   return out;

@@ -32,15 +32,19 @@ export function normalisedSize(width, height) {
  * The documented normalisation: decode (EXIF orientation applied), Lanczos-3 to
  * short side 512 (no resize when already that size), JPEG quality 90 through the
  * core encoder, decode again. Returns {width, height, rgba}.
+ * A JPEG with a short side of 2048 or more is decoded at 1/2, 1/4 or 1/8 scale
+ * in the DCT domain first, keeping at least twice the target (1024), so the
+ * final Lanczos step still does most of the reduction; every training image
+ * (short side <= 1024) takes the full-decode path.
  */
 export function normaliseForDetector(ops, bytes) {
-  const info = ops.info(bytes);
+  const info = ops.header(bytes);
   const size = normalisedSize(info.width, info.height);
   let jpeg;
   if (size.width === info.width && size.height === info.height) {
     jpeg = ops.encode(ops.decodeRgba(bytes), { format: 'jpeg', quality: JPEG_QUALITY });
   } else {
-    jpeg = ops.resize(bytes, { ...size, filter: 'lanczos3', format: 'jpeg', quality: JPEG_QUALITY });
+    jpeg = ops.resize(bytes, { ...size, filter: 'lanczos3', format: 'jpeg', quality: JPEG_QUALITY, minSide: 2 * SHORT_SIDE });
   }
   return ops.decodeRgba(jpeg);
 }

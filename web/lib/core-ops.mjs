@@ -69,7 +69,7 @@ export function createCoreOps(module) {
      */
     info(input, { maxPixels = DEFAULT_MAX_PIXELS } = {}) {
       const bytes = toBytes(input);
-      const { header, image } = check(module.decodeImage(bytes, maxPixels, true));
+      const { header, image } = check(module.decodeImage(bytes, maxPixels, true, 0));
       try {
         return {
           format: header.format,
@@ -91,11 +91,23 @@ export function createCoreOps(module) {
     },
 
     /**
+     * The image's header only (no pixels decoded): {format, width, height (as
+     * displayed, EXIF orientation applied), storedWidth, storedHeight, orientation,
+     * channels, hasExif, hasIccProfile, hasXmp}. Throws FiligraneError as info().
+     */
+    header(input, { maxPixels = DEFAULT_MAX_PIXELS } = {}) {
+      return check(module.readImageHeader(toBytes(input), maxPixels)).header;
+    },
+
+    /**
      * Decodes to RGBA pixels, optionally shrunk to fit within maxSide (for previews).
+     * minSide > 0 says the caller needs no more than that many pixels on the
+     * shorter side: a large JPEG is then decoded at 1/2, 1/4 or 1/8 scale in the
+     * DCT domain (much faster), keeping the shorter side >= minSide.
      * @returns {{width, height, rgba: Uint8Array}}
      */
-    decodeRgba(input, { maxPixels = DEFAULT_MAX_PIXELS, maxSide = 0 } = {}) {
-      const { image } = check(module.decodeImage(toBytes(input), maxPixels, true));
+    decodeRgba(input, { maxPixels = DEFAULT_MAX_PIXELS, maxSide = 0, minSide = 0 } = {}) {
+      const { image } = check(module.decodeImage(toBytes(input), maxPixels, true, minSide));
       let current = image;
       try {
         const longest = Math.max(current.width, current.height);
@@ -115,12 +127,13 @@ export function createCoreOps(module) {
 
     /**
      * Decodes an image file, resizes it and re-encodes it (PNG, or JPEG at `quality`).
-     * filter: 'box' | 'bilinear' | 'bicubic' | 'lanczos3'.
+     * filter: 'box' | 'bilinear' | 'bicubic' | 'lanczos3'. minSide as in
+     * decodeRgba (a large JPEG may be decoded at reduced scale first).
      */
-    resize(input, { width, height, filter = 'lanczos3', format = 'png', quality = 90, maxPixels = DEFAULT_MAX_PIXELS }) {
+    resize(input, { width, height, filter = 'lanczos3', format = 'png', quality = 90, maxPixels = DEFAULT_MAX_PIXELS, minSide = 0 }) {
       const filterIndex = ['box', 'bilinear', 'bicubic', 'lanczos3'].indexOf(filter);
       if (filterIndex < 0) throw new FiligraneError('invalid_argument', `unknown resize filter ${filter}`);
-      const { image } = check(module.decodeImage(toBytes(input), maxPixels, true));
+      const { image } = check(module.decodeImage(toBytes(input), maxPixels, true, minSide));
       let resized = null;
       try {
         resized = check(image.resized(width, height, filterIndex, maxPixels)).image;

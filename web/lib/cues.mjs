@@ -6,8 +6,8 @@
 // is one more entry with its own function.
 import { FiligraneError } from './errors.mjs';
 import { modelEntry, modelSession, ortRuntime } from './models.mjs';
-import { detectFaces, FACE_MODEL } from './faces.mjs';
-import { classifyNudity, NSFW_MODEL_NAME } from './nsfw.mjs';
+import { FACE_MODEL, FACE_SCAN, faceScanMode, scanFaces } from './faces.mjs';
+import { classifyNudity, NSFW_MODEL_NAME, NSFW_INPUT_SIZE } from './nsfw.mjs';
 import { OCR_DET_MODEL, OCR_REC_MODEL, readText, verifiedDictionary } from './ocr.mjs';
 import { createRedactOps } from './redact-ops.mjs';
 import { CUE_KINDS } from './cue-kinds.mjs';
@@ -50,17 +50,28 @@ export function createCues({ ops, module, loadAsset }) {
    * Finds the cues in an image file.
    * @returns {Promise<{width, height, faces, nsfw, text, metadata, unavailable}>}
    */
-  async function cues(bytes, { faces = true, nsfw = true, text = true, onProgress } = {}) {
+  async function cues(bytes, { faces = true, nsfw = true, text = true, thorough = false, onProgress } = {}) {
+    const clock = () => globalThis.performance?.now() ?? Date.now();
+    const started = clock();
     const provenance = ops.provenance(bytes);
-    // Nudity alone looks at 224 x 224: a smaller decode is enough (and much faster).
-    const image = ops.decodeRgba(bytes, { maxSide: faces || text ? 0 : 896 });
-    const { width, height, rgba } = image;
-    const shown = ops.info(bytes); // boxes are in these (displayed, full-size) pixels
+    const shown = ops.header(bytes); // boxes are in these (displayed, full-size) pixels
+    // Decode no more pixels than the analyses asked for need: OCR and a
+    // thorough face scan read full resolution; a quick face scan and the
+    // nudity model (224 x 224) work from a reduced-scale decode.
+    const mode = faces ? faceScanMode(module, shown.width, shown.height, thorough) : 'thorough';
+    const scan = FACE_SCAN[mode];
+    const need = Math.max(text ? Infinity : 0, faces ? scan.workingMinSide : 0, nsfw ? 2 * NSFW_INPUT_SIZE : 0);
+    const { width, height, rgba } = ops.decodeRgba(bytes, { minSide: Number.isFinite(need) ? need : 0 });
+    const timings = { decode: clock() - started };
+    const scaleX = shown.width / width;
+    const scaleY = shown.height / height;
     const ort = (faces || nsfw || text) ? await ortRuntime() : null;
     const result = { width: shown.width, height: shown.height, faces: [], nsfw: null, text: [], metadata: metadataCues(provenance), unavailable: [] };
     const guard = async (what, run) => {
+      const t0 = clock();
       try {
         await run();
+        timings[what] = clock() - t0;
       } catch (err) {
         if (['model_unavailable', 'model_integrity'].includes(err?.code)) result.unavailable.push({ cue: what, code: err.code, message: err.message });
         else throw err;
@@ -69,8 +80,12 @@ export function createCues({ ops, module, loadAsset }) {
     if (faces) {
       await guard('faces', async () => {
         const session = await modelSession(FACE_MODEL, { onProgress });
-        result.faces = (await detectFaces({ module, session, ort, rgba, width, height }))
-          .map((f) => ({ box: { x: Math.round(f.x), y: Math.round(f.y), width: Math.round(f.width), height: Math.round(f.height) }, score: f.score }));
+        const found = await scanFaces({ module, session, ort, rgba, width, height, options: { maxTiles: scan.maxTiles } });
+        result.faces = found.faces.map((f) => ({
+          box: { x: Math.round(f.x * scaleX), y: Math.round(f.y * scaleY), width: Math.round(f.width * scaleX), height: Math.round(f.height * scaleY) },
+          score: f.score,
+        }));
+        result.face_scan = { mode, min_face: Math.ceil(found.minFace * Math.max(scaleX, scaleY)), tiles: found.tiles };
       });
     }
     if (nsfw) {
@@ -86,6 +101,8 @@ export function createCues({ ops, module, loadAsset }) {
         result.text = await readText({ module, sessions: { det, rec }, ort, rgba, width, height, options: { dictionary } });
       });
     }
+    // Milliseconds per stage (model downloads included), for benchmarks.
+    result.timings_ms = Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)]));
     return result;
   }
 
@@ -97,7 +114,8 @@ export function createCues({ ops, module, loadAsset }) {
     if (!faces && !pii && !nsfw && regions.length === 0) {
       throw new FiligraneError('invalid_argument', 'choose what to redact: faces, personal data, nudity or regions');
     }
-    const found = await cues(bytes, { faces, nsfw, text: pii, onProgress });
+    // Redaction scans thoroughly: a face the quick scan skips would leak.
+    const found = await cues(bytes, { faces, nsfw, text: pii, thorough: true, onProgress });
     for (const u of found.unavailable) throw new FiligraneError(u.code, u.message);
     const boxes = [...regions];
     if (faces) boxes.push(...found.faces.map((f) => f.box));

@@ -24,6 +24,32 @@ export const DEFAULT_FACE_OPTIONS = Object.freeze({
   containment: 0.6,      // across tiles: partial views of one face
 });
 
+/**
+ * How deep a face scan goes. Each 256-pixel tile costs one inference (15 ms
+ * in WebAssembly under Node, about 28 ms in Chromium's worker, on one core),
+ * so finding 24-pixel faces in a 12 MP photo takes hundreds of tiles and
+ * seconds:
+ * - quick: an image whose thorough plan has at most `thoroughUpTo` tiles
+ *   (about 1 MP) is scanned thoroughly; a larger one gets at most `maxTiles`
+ *   tiles over a working image whose shorter side is about 720 px (a large
+ *   JPEG is decoded at reduced scale), so the smallest face looked for grows
+ *   with the photo (about 90 px at 1920 x 1080, 220 px at 4000 x 3000) and
+ *   is reported. For cues shown at once (Inspect, `cues`).
+ * - thorough: full resolution, tiles down to minFace (24 px). For redaction,
+ *   where a missed face is a leak.
+ */
+export const FACE_SCAN = Object.freeze({
+  quick: Object.freeze({ maxTiles: 12, workingMinSide: 720, thoroughUpTo: 30 }),
+  thorough: Object.freeze({ maxTiles: 512, workingMinSide: Infinity }),
+});
+
+/** 'quick' or 'thorough': what a quick request becomes for a width x height image. */
+export function faceScanMode(module, width, height, thorough) {
+  if (thorough) return 'thorough';
+  const full = planFaceTiles(module, width, height, { maxTiles: FACE_SCAN.thorough.maxTiles });
+  return full.tiles.length <= FACE_SCAN.quick.thoroughUpTo ? 'thorough' : 'quick';
+}
+
 function check(result) {
   const err = FiligraneError.fromStatus(result.status);
   if (err) throw err;
@@ -142,12 +168,75 @@ export function planFaceTiles(module, width, height, options = {}) {
   }));
 }
 
-/** Runs the model on one tile; returns its four raw heads (Float32Arrays). */
-export async function inferFaceTile({ session, ort, rgba, width, height, tile }) {
-  const data = tileTensorData(rgba, width, height, tile);
+/** Runs the model on one tile's input (tileInputs / tileTensorData); returns its four raw heads (Float32Arrays). */
+export async function inferFaceInput({ session, ort, data }) {
   const input = new ort.Tensor('float32', data, [1, FACE_MODEL_SIZE, FACE_MODEL_SIZE, 3]);
   const name = session.inputNames?.[0] ?? INPUT_NAME;
   return heads(await session.run({ [name]: input }));
+}
+
+/** Runs the model on one tile, resampled on its own (tileTensorData). */
+export async function inferFaceTile({ session, ort, rgba, width, height, tile }) {
+  return inferFaceInput({ session, ort, data: tileTensorData(rgba, width, height, tile) });
+}
+
+/**
+ * The model inputs for all tiles of a plan, cheaply: tiles of one level share
+ * a side, so the image is resized once per level by the core (antialiased
+ * triangle filter, the same tent the per-tile path uses) and each tile is a
+ * crop of that level image. Crop corners snap to whole pixels of the level
+ * image; the returned tiles carry the snapped position so boxes map back
+ * exactly. Levels that would upscale use tileTensorData.
+ * @returns {Array<{tile: {x, y, side, level}, data: Float32Array}>}
+ */
+export function tileInputs(module, rgba, width, height, tiles, size = FACE_MODEL_SIZE) {
+  const bySide = new Map();
+  for (const tile of tiles) {
+    if (!bySide.has(tile.side)) bySide.set(tile.side, []);
+    bySide.get(tile.side).push(tile);
+  }
+  const out = [];
+  let source = null;  // the image as a core handle, made once when some level needs it
+  try {
+    for (const [side, group] of bySide) {
+      const scale = size / side;
+      const levelWidth = Math.round(width * scale);
+      const levelHeight = Math.round(height * scale);
+      if (scale >= 1 || levelWidth < 1 || levelHeight < 1) {
+        for (const tile of group) out.push({ tile, data: tileTensorData(rgba, width, height, tile, size) });
+        continue;
+      }
+      source ??= check(binding(module, 'imageFromRgba')(width, height, rgba)).image;
+      const level = check(source.resized(levelWidth, levelHeight, 1, levelWidth * levelHeight + 1)).image;
+      let levelRgba;
+      try {
+        levelRgba = level.rgba();
+      } finally {
+        level.delete();
+      }
+      for (const tile of group) {
+        const ox = Math.round(tile.x * scale);
+        const oy = Math.round(tile.y * scale);
+        const data = new Float32Array(size * size * 3).fill(-1);  // black outside the image
+        for (let j = 0; j < size; j++) {
+          const sy = oy + j;
+          if (sy < 0 || sy >= levelHeight) continue;
+          const x0 = Math.max(0, -ox);
+          const x1 = Math.min(size, levelWidth - ox);
+          for (let i = x0, p = (sy * levelWidth + ox + x0) * 4, o = (j * size + x0) * 3; i < x1; i++, p += 4, o += 3) {
+            const a = levelRgba[p + 3] / 255;  // over black
+            data[o] = (levelRgba[p] * a) / 127.5 - 1;
+            data[o + 1] = (levelRgba[p + 1] * a) / 127.5 - 1;
+            data[o + 2] = (levelRgba[p + 2] * a) / 127.5 - 1;
+          }
+        }
+        out.push({ tile: { ...tile, x: ox / scale, y: oy / scale, side: size / scale }, data });
+      }
+    }
+  } finally {
+    source?.delete();
+  }
+  return out;
 }
 
 /**
@@ -178,13 +267,23 @@ export function facesFromHeads(module, tileHeads, width, height, options = {}) {
  * @returns {Promise<{x: number, y: number, width: number, height: number, score: number}[]>}
  *   boxes in image pixels, highest score first.
  */
-export async function detectFaces({ ops, module, session, ort, rgba, width, height, options = {} }) {
+export async function detectFaces(args) {
+  return (await scanFaces(args)).faces;
+}
+
+/**
+ * As detectFaces, and says how deep the scan went:
+ * {faces, tiles (inferences run), minFace (smallest face size, image px, the
+ * tiling made detectable; larger than options.minFace when maxTiles capped it)}.
+ */
+export async function scanFaces({ ops, module, session, ort, rgba, width, height, options = {} }) {
   const mod = module ?? ops?.module;
   validate({ module: mod, session, ort, rgba, width, height });
   const plan = planFaceTiles(mod, width, height, options);
   const tileHeads = [];
-  for (const tile of plan.tiles) {
-    tileHeads.push({ tile, heads: await inferFaceTile({ session, ort, rgba, width, height, tile }) });
+  for (const { tile, data } of tileInputs(mod, rgba, width, height, plan.tiles)) {
+    tileHeads.push({ tile, heads: await inferFaceInput({ session, ort, data }) });
   }
-  return facesFromHeads(mod, tileHeads, width, height, options);
+  const minFace = plan.effectiveMinFace ?? { ...DEFAULT_FACE_OPTIONS, ...options }.minFace;
+  return { faces: facesFromHeads(mod, tileHeads, width, height, options), tiles: plan.tiles.length, minFace };
 }

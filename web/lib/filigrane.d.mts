@@ -140,7 +140,10 @@ export class Filigrane {
   }, call?: CallOptions): Promise<{ bytes: Uint8Array; width: number; height: number; mime: string }>;
   /** Sensitive-content cues: faces, nudity, personal data in text, metadata. */
   cues(bytes: Uint8Array | ArrayBuffer, options?: CallOptions & {
-    faces?: boolean; nsfw?: boolean; text?: boolean; onProgress?: (progress: Progress) => void;
+    faces?: boolean; nsfw?: boolean; text?: boolean;
+    /** Scan for faces down to 24 px at full resolution (slow on large photos); redactCues always does. */
+    thorough?: boolean;
+    onProgress?: (progress: Progress) => void;
   }): Promise<Cues>;
   /** Finds the chosen cues and redacts them (output without metadata). */
   redactCues(bytes: Uint8Array | ArrayBuffer, options: CallOptions & {
@@ -183,8 +186,12 @@ export interface Cues {
   width: number;
   height: number;
   faces: Array<{ box: Box; score: number }>;
+  /** How deep the face scan went: faces smaller than min_face pixels were not looked for. */
+  face_scan?: { mode: 'quick' | 'thorough'; min_face: number; tiles: number };
   nsfw: { classes: Record<'Drawing' | 'Hentai' | 'Neutral' | 'Porn' | 'Sexy', number>; verdict: 'nudity' | 'suggestive' | 'none'; score: number } | null;
   text: Array<{ box: Box; text: string; score: number; pii: Array<{ kind: string; value: string }> }>;
   metadata: Array<{ kind: string; detail: string }>;
   unavailable: Array<{ cue: string; code: string; message: string }>;
+  /** Milliseconds per stage: decode (header, provenance, pixels), faces, nsfw, text. */
+  timings_ms: Record<string, number>;
 }

@@ -9,7 +9,7 @@ export const OCR_DET_MODEL = 'ocr-det';
 export const OCR_REC_MODEL = 'ocr-rec';
 
 export const DEFAULT_OCR_OPTIONS = Object.freeze({
-  maxSide: 960,        // detector long side: 960 read every planted value of a 1280x1000 page
+  maxSide: 1280,       // detector long side: at 960 the lines of a dense 1920-px page merge (bench/cues-speed.md)
   threshold: 0.3,      // DB binarisation
   boxThreshold: 0.6,   // DB box score
   unclipRatio: 1.5,

@@ -50,7 +50,9 @@ configureModels({
   loadOrt: async () => {
     const ort = await import('./ort/ort.wasm.min.mjs');
     ort.env.wasm.wasmPaths = new URL('./ort/', import.meta.url).href;
-    ort.env.wasm.numThreads = 1; // runs inside this worker already; no nested thread pool
+    // Where the page is cross-origin isolated (COOP/COEP: the site, not the
+    // extension) ONNX Runtime may run its own thread pool beside this worker.
+    ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.max(1, Math.min(4, navigator.hardwareConcurrency ?? 1)) : 1;
     return ort;
   },
 });

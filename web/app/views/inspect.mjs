@@ -108,6 +108,10 @@ function drawCueBoxes(canvas, preview, cues) {
 function describeCues(cues, kinds) {
   const items = [];
   items.push(cues.faces.length ? ['badge-warn', `${cues.faces.length} face${cues.faces.length > 1 ? 's' : ''} (yellow boxes)`] : ['badge-none', 'No faces']);
+  const scan = cues.face_scan;
+  if (scan?.mode === 'quick' && scan.min_face > 24) {
+    items.push(['badge-info', `Quick face check: faces smaller than ${scan.min_face} pixels were not looked for. Redacting faces in Protect checks them all.`]);
+  }
   const pii = cues.text.flatMap((t) => t.pii.map((p) => p.kind));
   if (pii.length) {
     const counts = {};

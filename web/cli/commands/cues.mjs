@@ -7,14 +7,15 @@ import { UsageError, engine, parseCommandArgs, printJson, readInput } from '../c
 export const cues = {
   name: 'cues',
   summary: 'find faces, nudity, personal data in text and revealing metadata; prints JSON',
-  usage: 'cues [--no-faces] [--no-nsfw] [--no-text] IN',
+  usage: 'cues [--no-faces] [--no-nsfw] [--no-text] [--thorough] IN',
   async run(args) {
     const { values, positionals } = parseCommandArgs(args, {
       'no-faces': { type: 'boolean' }, 'no-nsfw': { type: 'boolean' }, 'no-text': { type: 'boolean' },
+      thorough: { type: 'boolean' },
     }, { positionals: [1, 1] });
     const core = await engine();
     const found = await core.cues(await readInput(positionals[0]), {
-      faces: !values['no-faces'], nsfw: !values['no-nsfw'], text: !values['no-text'],
+      faces: !values['no-faces'], nsfw: !values['no-nsfw'], text: !values['no-text'], thorough: Boolean(values.thorough),
     });
     printJson({ file: positionals[0], ...found });
   },

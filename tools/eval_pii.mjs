@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { CHROMIUM, CHROMIUM_ARGS } from '../tests/browser/support/browser.mjs';
 import { createFiligraneNode } from '../web/lib/node.mjs';
 import { modelSession, ortRuntime } from '../web/lib/models.mjs';
-import { readText, parseDictionary, compactText } from '../web/lib/ocr.mjs';
+import { readText, parseDictionary, compactText, DEFAULT_OCR_OPTIONS } from '../web/lib/ocr.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -302,7 +302,7 @@ async function main() {
   if (fixture) return writeFixture(fixture);
   const pages = Number(flag('--pages', 10));
   const seed = Number(flag('--seed', 20261128));
-  const maxSide = Number(flag('--max-side', 960));
+  const maxSide = Number(flag('--max-side', DEFAULT_OCR_OPTIONS.maxSide));
   const maxSideDpr2 = Number(flag('--max-side-dpr2', maxSide));
   const noRedaction = args.includes('--no-redaction') ? args.splice(args.indexOf('--no-redaction'), 1) : null;
   const out = args[0] ?? path.join(repoRoot, 'bench', 'cues-text.md');

@@ -10,6 +10,7 @@ export const JPEG_QUALITY = 90;   // normalisation JPEG quality (core encoder, 4
 export const CROP = 256;          // model input [n, 3, CROP, CROP]
 export const CROP_STRIDE = 128;   // candidate window grid step
 export const NUM_CROPS = 4;       // windows scored per image
+export const SCALED_DECODE_FROM = 2048; // short side from which a JPEG may be decoded at reduced scale
 export const FLAT_DIFF = 2;       // |luma step| <= this to right and lower neighbour => flat pixel
 
 /** Size after normalisation: short side SHORT_SIDE, long side rounded like Python's round(). */
@@ -32,10 +33,10 @@ export function normalisedSize(width, height) {
  * The documented normalisation: decode (EXIF orientation applied), Lanczos-3 to
  * short side 512 (no resize when already that size), JPEG quality 90 through the
  * core encoder, decode again. Returns {width, height, rgba}.
- * A JPEG with a short side of 2048 or more is decoded at 1/2, 1/4 or 1/8 scale
- * in the DCT domain first, keeping at least twice the target (1024), so the
- * final Lanczos step still does most of the reduction; every training image
- * (short side <= 1024) takes the full-decode path.
+ * A JPEG with a short side of 2048 or more (never a training image: those
+ * are <= 1024) is decoded at 1/2, 1/4 or 1/8 scale in the DCT domain first,
+ * keeping a short side >= 512, then resized the same way (CARD.md: moves the
+ * probability by <= 0.013 against a full decode).
  */
 export function normaliseForDetector(ops, bytes) {
   const info = ops.header(bytes);
@@ -44,7 +45,8 @@ export function normaliseForDetector(ops, bytes) {
   if (size.width === info.width && size.height === info.height) {
     jpeg = ops.encode(ops.decodeRgba(bytes), { format: 'jpeg', quality: JPEG_QUALITY });
   } else {
-    jpeg = ops.resize(bytes, { ...size, filter: 'lanczos3', format: 'jpeg', quality: JPEG_QUALITY, minSide: 2 * SHORT_SIDE });
+    const minSide = Math.min(info.width, info.height) >= SCALED_DECODE_FROM ? SHORT_SIDE : 0;
+    jpeg = ops.resize(bytes, { ...size, filter: 'lanczos3', format: 'jpeg', quality: JPEG_QUALITY, minSide });
   }
   return ops.decodeRgba(jpeg);
 }

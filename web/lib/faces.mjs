@@ -33,7 +33,7 @@ export const DEFAULT_FACE_OPTIONS = Object.freeze({
  *   (about 1 MP) is scanned thoroughly; a larger one gets at most `maxTiles`
  *   tiles over a working image whose shorter side is about 720 px (a large
  *   JPEG is decoded at reduced scale), so the smallest face looked for grows
- *   with the photo (about 90 px at 1920 x 1080, 220 px at 4000 x 3000) and
+ *   with the photo (about 90 px at 1920 x 1080, 190 px at 4000 x 3000) and
  *   is reported. For cues shown at once (Inspect, `cues`).
  * - thorough: full resolution, tiles down to minFace (24 px). For redaction,
  *   where a missed face is a leak.

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { createFiligraneNode } from '../web/lib/node.mjs';
 import { sharedData } from '../tests/node/shared-data.mjs';
 import { openBrowser } from '../tests/browser/support/browser.mjs';
+import { boxIou } from '../web/lib/faces.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outFile = process.argv[2] ?? path.join(root, 'bench', 'cues-speed.md');
@@ -100,16 +101,10 @@ try {
   await b.close();
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const iou = (a, b) => {
-  const x0 = Math.max(a.x, b.x), y0 = Math.max(a.y, b.y);
-  const x1 = Math.min(a.x + a.width, b.x + b.width), y1 = Math.min(a.y + a.height, b.y + b.height);
-  const inter = Math.max(0, x1 - x0) * Math.max(0, y1 - y0);
-  return inter / (a.width * a.height + b.width * b.height - inter);
-};
 const scan = times.quick.face_scan;
 const reference = times.thorough.faces.map((f) => f.box);
 const inRange = reference.filter((r) => Math.max(r.width, r.height) >= scan.min_face);
-const matched = (refs) => refs.filter((r) => times.quick.faces.some((q) => iou(q.box, r) >= 0.3)).length;
+const matched = (refs) => refs.filter((r) => times.quick.faces.some((q) => boxIou(q.box, r) >= 0.3)).length;
 const foundInRange = matched(inRange);
 const foundAll = matched(reference);
 const largest = reference.reduce((m, r) => Math.max(m, r.width, r.height), 0);

@@ -13,7 +13,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-web';
 import { createFiligraneNode } from '../web/lib/node.mjs';
-import { DEFAULT_FACE_OPTIONS, planFaceTiles, inferFaceInput, tileInputs, facesFromHeads } from '../web/lib/faces.mjs';
+import { DEFAULT_FACE_OPTIONS, boxIou, planFaceTiles, inferFaceInput, tileInputs, facesFromHeads } from '../web/lib/faces.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SHARED = process.env.FILIGRANE_SHARED_DIR ?? path.resolve(root, '..', 'shared');
@@ -37,12 +37,8 @@ function parseArgs(argv) {
   return args;
 }
 
-function iou(a, b) {
-  const w = Math.min(a[0] + a[2], b[0] + b[2]) - Math.max(a[0], b[0]);
-  const h = Math.min(a[1] + a[3], b[1] + b[3]) - Math.max(a[1], b[1]);
-  if (w <= 0 || h <= 0) return 0;
-  return (w * h) / (a[2] * a[3] + b[2] * b[3] - w * h);
-}
+const asBox = ([x, y, width, height]) => ({ x, y, width, height });
+const iou = (a, b) => boxIou(asBox(a), asBox(b));  // labels and detections are [x, y, w, h]
 // Detector boxes are about 0.84x a labelled face: 20 px of box is a 24 px face.
 const IGNORE_BELOW = 20;
 const centreIn = (d, box) => {

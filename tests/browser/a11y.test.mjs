@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openBrowser, repoRoot } from './support/browser.mjs';
+import { openApp, repoRoot } from './support/browser.mjs';
 import { openExtensionBrowser } from './support/extension.mjs';
 import { stagePages } from '../pages/stage.mjs';
 import { VIEWS, markedScreenshot } from '../pages/app-views.mjs';
@@ -31,9 +31,7 @@ function assertNoSeriousViolations(t, name, violations) {
 let b, screenshot;
 before(async () => {
   screenshot = await markedScreenshot();
-  b = await openBrowser();
-  await b.page.goto(b.baseUrl);
-  await b.page.waitForSelector('body[data-engine="ready"]', { timeout: 30_000 });
+  b = await openApp();
 });
 after(async () => { await b?.close(); });
 

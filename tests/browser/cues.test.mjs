@@ -5,14 +5,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { openBrowser, repoRoot } from './support/browser.mjs';
+import { openApp, repoRoot } from './support/browser.mjs';
 
 const contact = path.join(repoRoot, 'tests', 'corpus', 'text', 'contact.png');
 let b;
 before(async () => {
-  b = await openBrowser();
-  await b.page.goto(b.baseUrl);
-  await b.page.waitForSelector('body[data-engine="ready"]', { timeout: 30_000 });
+  b = await openApp();
 });
 after(async () => { await b.close(); });
 

@@ -4,16 +4,14 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openBrowser, repoRoot } from './support/browser.mjs';
+import { openApp, repoRoot } from './support/browser.mjs';
 import { createFiligraneNode } from '../../web/lib/node.mjs';
 
 const shots = path.join(repoRoot, 'build', 'screenshots');
 let b, core;
 before(async () => {
   core = await createFiligraneNode();
-  b = await openBrowser();
-  await b.page.goto(b.baseUrl);
-  await b.page.waitForSelector('body[data-engine="ready"]', { timeout: 30_000 });
+  b = await openApp();
   mkdirSync(shots, { recursive: true });
 });
 after(async () => { await b.close(); });

@@ -160,6 +160,14 @@ function validate({ module, session, ort, rgba, width, height }) {
   binding(module, 'facesPlanTiles');
 }
 
+/** Intersection over union of two {x, y, width, height} boxes (0 when they do not overlap). */
+export function boxIou(a, b) {
+  const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
+  const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
+  if (w <= 0 || h <= 0) return 0;
+  return (w * h) / (a.width * a.height + b.width * b.height - w * h);
+}
+
 /** The crops for a width x height image: {tiles: [{x, y, side, level}], effectiveMinFace}. */
 export function planFaceTiles(module, width, height, options = {}) {
   const o = { ...DEFAULT_FACE_OPTIONS, ...options };
@@ -175,10 +183,6 @@ export async function inferFaceInput({ session, ort, data }) {
   return heads(await session.run({ [name]: input }));
 }
 
-/** Runs the model on one tile, resampled on its own (tileTensorData). */
-export async function inferFaceTile({ session, ort, rgba, width, height, tile }) {
-  return inferFaceInput({ session, ort, data: tileTensorData(rgba, width, height, tile) });
-}
 
 /**
  * The model inputs for all tiles of a plan, cheaply: tiles of one level share

@@ -46,6 +46,19 @@ export async function openBrowser({ root = path.join(repoRoot, 'build', 'site'),
   return { context, page, baseUrl, requests, egress, consoleErrors, close };
 }
 
+/** openBrowser(), then the app's page loaded with its engine ready. */
+export async function openApp(options) {
+  const b = await openBrowser(options);
+  try {
+    await b.page.goto(b.baseUrl);
+    await b.page.waitForSelector('body[data-engine="ready"]', { timeout: 30_000 });
+  } catch (err) {
+    await b.close().catch(() => {});
+    throw err;
+  }
+  return b;
+}
+
 /**
  * Records every request of the context (pages, workers, service workers,
  * extension pages) and blocks, and records, anything not on loopback before it

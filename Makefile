@@ -21,6 +21,10 @@ BENCH_DIR := bench
 # Feature makefiles: each mk/<feature>.mk adds its own targets (eval-*, bench-*,
 # extension) and may append to BENCH_TARGETS.
 BENCH_TARGETS :=
+# Fuzzing (`make fuzz` below; mk/fuzz.mk builds on these, so they come before it).
+FUZZ_DIR := build/fuzz
+FUZZ_CXX := clang++-14 -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -I. -isystem /usr/include/stb
+FUZZ_CORE := $(wildcard core/*.cpp core/*/*.cpp)
 include $(sort $(wildcard mk/*.mk))
 
 .PHONY: models bench bench-core bench-screen bench-mark test-asan fuzz help deps apt-deps npm-deps build build-native build-wasm site run test test-native test-wasm test-node test-browser clean
@@ -131,9 +135,6 @@ bench-mark: build
 # libFuzzer + ASan + UBSan on every harness in tests/fuzz/, SECONDS each.
 # Crashing inputs are copied to tests/corpus/malformed/fuzz/ (make test replays that folder).
 SECONDS ?= 60
-FUZZ_DIR := build/fuzz
-FUZZ_CXX := clang++-14 -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -I. -isystem /usr/include/stb
-FUZZ_CORE := $(wildcard core/*.cpp core/*/*.cpp)
 fuzz:
 	@command -v clang++-14 >/dev/null || { export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq clang-14 libclang-rt-14-dev; }
 	mkdir -p $(FUZZ_DIR) tests/corpus/malformed/fuzz

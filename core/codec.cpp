@@ -10,6 +10,7 @@
 #include <stb_image_write.h>
 
 #include "byte_reader.h"
+#include "jpeg_markers.h"
 #include "jpeg_scaled.h"
 
 namespace filigrane {
@@ -48,36 +49,27 @@ int exif_orientation_from_tiff(const uint8_t* tiff, size_t size) {
 // Walks JPEG marker segments up to the first scan, noting EXIF, ICC and XMP.
 // Returns false when the segment structure is broken before the scan.
 bool scan_jpeg_segments(const uint8_t* data, size_t size, ImageHeader& h) {
-  ByteReader r(data, size);
-  if (!r.skip(2)) return false;  // SOI, already checked by the sniffer
-  while (r.remaining() > 0) {
-    uint8_t ff = 0, marker = 0;
-    if (!r.u8(ff) || ff != 0xFF) return false;
-    do {
-      if (!r.u8(marker)) return false;
-    } while (marker == 0xFF);  // fill bytes
-    if (marker == 0xD8 || (marker >= 0xD0 && marker <= 0xD7) || marker == 0x01) continue;
-    if (marker == 0xD9 || marker == 0xDA) return true;  // EOI or start of scan
-    uint16_t length = 0;
-    if (!r.u16be(length) || length < 2 || length - 2u > r.remaining()) return false;
-    const uint8_t* payload = r.current();
-    const size_t payload_size = length - 2u;
+  JpegMarkerWalker walker(data, size, /*skip_stray_bytes=*/false);
+  JpegSegment seg;
+  for (;;) {
+    const JpegStep step = walker.next(seg);
+    if (step == JpegStep::kStartOfScan || step == JpegStep::kEndOfImage) return true;
+    if (step == JpegStep::kStandalone) continue;
+    if (step != JpegStep::kSegment) return false;
     static const char kExif[] = "Exif\0\0";
     static const char kIcc[] = "ICC_PROFILE";
     static const char kXmp[] = "http://ns.adobe.com/xap/1.0/";
-    if (marker == 0xE1 && payload_size >= 6 && std::memcmp(payload, kExif, 6) == 0) {
+    if (seg.marker == 0xE1 && seg.size >= 6 && std::memcmp(seg.payload, kExif, 6) == 0) {
       h.has_exif = true;
-      h.orientation = exif_orientation_from_tiff(payload + 6, payload_size - 6);
-    } else if (marker == 0xE1 && payload_size >= sizeof(kXmp) &&
-               std::memcmp(payload, kXmp, sizeof(kXmp)) == 0) {
+      h.orientation = exif_orientation_from_tiff(seg.payload + 6, seg.size - 6);
+    } else if (seg.marker == 0xE1 && seg.size >= sizeof(kXmp) &&
+               std::memcmp(seg.payload, kXmp, sizeof(kXmp)) == 0) {
       h.has_xmp = true;
-    } else if (marker == 0xE2 && payload_size >= sizeof(kIcc) &&
-               std::memcmp(payload, kIcc, sizeof(kIcc)) == 0) {
+    } else if (seg.marker == 0xE2 && seg.size >= sizeof(kIcc) &&
+               std::memcmp(seg.payload, kIcc, sizeof(kIcc)) == 0) {
       h.has_icc_profile = true;
     }
-    r.skip(payload_size);
   }
-  return false;
 }
 
 // True when an end-of-image marker follows the first start-of-scan: stb

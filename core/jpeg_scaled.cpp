@@ -7,6 +7,8 @@
 #include <new>
 #include <vector>
 
+#include "jpeg_markers.h"
+
 namespace filigrane {
 namespace {
 
@@ -460,23 +462,24 @@ class ScaledDecoder {
 
   Result<Image> run() {
     if (size_ < 4 || data_[0] != 0xFF || data_[1] != 0xD8) return CorruptData("not a JPEG (no SOI marker)");
-    size_t pos = 2;
-    // Marker segments up to the first scan. Every iteration moves pos forward.
+    // Marker segments up to the first scan, stray bytes between them
+    // skipped as stb_image does.
+    JpegMarkerWalker walker(data_, size_, /*skip_stray_bytes=*/true);
     while (true) {
-      // stb_image skips stray bytes between segments; so do we.
-      while (pos < size_ && data_[pos] != 0xFF) ++pos;
-      while (pos < size_ && data_[pos] == 0xFF) ++pos;  // fill bytes
-      if (pos >= size_) return CorruptData("JPEG ends before its first scan");
-      const uint8_t marker = data_[pos++];
-      if (marker == 0xD8 || marker == 0x01 || marker == 0x00) continue;  // TEM, stray SOI / stuffing
-      if (marker == 0xD9) return CorruptData("JPEG ends before its first scan");
-      if (marker >= 0xD0 && marker <= 0xD7) return CorruptData("JPEG restart marker before the first scan");
-      if (size_ - pos < 2) return CorruptData("JPEG segment length is truncated");
-      const size_t length = be16(data_ + pos);
-      if (length < 2 || length - 2 > size_ - pos - 2) return CorruptData("JPEG segment runs past the end of the file");
-      const uint8_t* seg = data_ + pos + 2;
-      const size_t n = length - 2;
-      pos += length;
+      JpegSegment segment;
+      const JpegStep step = walker.next(segment);
+      const uint8_t marker = segment.marker;
+      if (step == JpegStep::kStandalone) {
+        if (marker >= 0xD0 && marker <= 0xD7) return CorruptData("JPEG restart marker before the first scan");
+        continue;  // TEM, stray SOI
+      }
+      if (step == JpegStep::kEndOfImage || step == JpegStep::kTruncated) return CorruptData("JPEG ends before its first scan");
+      if (step == JpegStep::kStartOfScan && segment.payload == nullptr) return CorruptData("JPEG scan header runs past the end of the file");
+      if (const char* problem = jpeg_step_problem(step)) return CorruptData(problem);
+      // stb_image refuses marker 0x00 in a header ("unknown marker"); so do we.
+      if (marker == 0x00) return CorruptData("JPEG marker 0x00 before the first scan");
+      const uint8_t* seg = segment.payload;
+      const size_t n = segment.size;
       Status s;
       switch (marker) {
         case 0xC0:
@@ -495,7 +498,7 @@ class ScaledDecoder {
         case 0xDA: {
           s = read_scan_header(seg, n);
           if (!s.ok()) return s;
-          return decode_scan(pos);
+          return decode_scan(walker.position());
         }
         default:
           if (marker >= 0xC2 && marker <= 0xCF) return UnsupportedFormat("JPEG coding process other than baseline/extended Huffman");

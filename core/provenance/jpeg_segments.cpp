@@ -1,6 +1,7 @@
 // JPEG: walks marker segments up to the first scan (metadata precedes it).
 #include <map>
 
+#include "core/jpeg_markers.h"
 #include "core/provenance/c2pa.h"
 #include "core/provenance/containers.h"
 
@@ -65,39 +66,18 @@ void collect_photoshop_iptc(ByteView irb, MetadataBlocks& out) {
 void walk_jpeg(ByteView file, const ProvenanceOptions& options, MetadataBlocks& out) {
   std::map<std::string, ExtendedXmp> extended;
   std::map<uint16_t, JumbfAssembly> jumbf;
-  size_t pos = 2;  // after SOI
+  JpegMarkerWalker walker(file.data, file.size, /*skip_stray_bytes=*/false);
   for (;;) {
-    // Markers may be preceded by fill bytes 0xFF.
-    uint8_t b;
-    if (!file.u8_at(pos, b)) {
-      out.warnings.emplace_back("jpeg: truncated before start of scan");
+    JpegSegment segment;
+    const JpegStep step = walker.next(segment);
+    if (step == JpegStep::kStartOfScan || step == JpegStep::kEndOfImage) break;  // no metadata after this point
+    if (step == JpegStep::kStandalone) continue;
+    if (const char* problem = jpeg_step_problem(step)) {
+      out.warnings.push_back(std::string("jpeg: ") + problem + "; metadata after it not read");
       break;
     }
-    if (b != 0xff) {
-      out.warnings.emplace_back("jpeg: expected a marker");
-      break;
-    }
-    uint8_t marker = 0xff;
-    while (marker == 0xff && file.u8_at(++pos, marker)) {
-    }
-    if (marker == 0xff) {
-      out.warnings.emplace_back("jpeg: truncated marker");
-      break;
-    }
-    ++pos;
-    if (marker == 0xd9 || marker == 0xda) break;  // EOI, SOS: no metadata after this point
-    if (marker == 0x01 || (marker >= 0xd0 && marker <= 0xd7) || marker == 0xd8) continue;
-    uint16_t length;
-    if (!file.u16_at(pos, true, length) || length < 2) {
-      out.warnings.emplace_back("jpeg: truncated segment length");
-      break;
-    }
-    if (!file.contains(pos, length)) {
-      out.warnings.emplace_back("jpeg: segment length past end of file");
-      break;
-    }
-    ByteView seg = file.sub(pos + 2, length - 2u);
-    pos += length;
+    const uint8_t marker = segment.marker;
+    ByteView seg(segment.payload, segment.size);
     if (marker == 0xe1) {
       if (seg.starts_with(kExifId)) {
         out.exif.emplace_back(seg.data + 6, seg.data + seg.size);

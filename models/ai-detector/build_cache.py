@@ -37,7 +37,7 @@ SEED = 1234
 
 
 TOOL = os.path.join(WORK, "normalise_native")
-CORE_SOURCES = ["core/codec.cpp", "core/resize.cpp", "core/image.cpp", "core/status.cpp",
+CORE_SOURCES = ["core/codec.cpp", "core/jpeg_markers.cpp", "core/jpeg_scaled.cpp", "core/resize.cpp", "core/image.cpp", "core/status.cpp",
                 "core/third_party/stb_impl.cpp"]
 
 

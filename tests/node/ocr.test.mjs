@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createFiligraneNode, FiligraneError } from '../../web/lib/node.mjs';
 import { modelEntry, modelSession, ortRuntime } from '../../web/lib/models.mjs';
-import { readText, verifiedDictionary, findPii, compactText, piiKindMask } from '../../web/lib/ocr.mjs';
+import { readText, verifiedDictionary, findPii, compactText, piiKindMask, piiInOcrText } from '../../web/lib/ocr.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 let ops = null;
@@ -55,6 +55,55 @@ test('matchers through the binding: kinds, mask, values split across spaces', (t
   assert.deepEqual(found.map((m) => [m.kind, m.value]), [['iban', 'DE89370400440532013000'], ['phone', '+33612345678']]);
   assert.deepEqual(findPii(ops.module, 'a@example.com 4111111111111111', piiKindMask(['card'])).map((m) => m.kind), ['card']);
   assert.throws(() => piiKindMask(['passport']), (err) => err instanceof FiligraneError && err.code === 'invalid_argument');
+});
+
+test('an e-mail address in prose keeps its own bounds; numbers still match across spaces', (t) => {
+  if (skipUnlessText(t)) return;
+  // Removing every space glued the words around an address onto it:
+  // "Contacttheorganisersatevents.desk@example.orgorcall".
+  const line = 'Contact the organisers at events.desk@example.org or call +44 20 7946 0958.';
+  assert.deepEqual(piiInOcrText(ops.module, line), [
+    { kind: 'email', value: 'events.desk@example.org' },
+    { kind: 'phone', value: '+442079460958' },
+  ]);
+  // The recogniser sometimes reads a space beside '@'.
+  assert.deepEqual(piiInOcrText(ops.module, 'mail lea.martin @ example.com'), [{ kind: 'email', value: 'lea.martin@example.com' }]);
+  assert.deepEqual(piiInOcrText(ops.module, 'card 4111 1111 1111 1111 to a@b.io', piiKindMask(['card'])), [{ kind: 'card', value: '4111111111111111' }]);
+  assert.deepEqual(piiInOcrText(ops.module, 'write to a@b.io', piiKindMask(['card'])), []);
+});
+
+// tests/corpus/text/article-1920x400.png: 400 rows of the two-column article
+// tools/bench_cues.mjs renders at 1920 x 1080 (17 px text; the right column
+// serif). At the detector's 960 px, lines of the right column merge.
+const ARTICLE_WORDS = new Set(('the council said on monday that the new library would open in spring after two years of work '
+  + 'residents asked about parking bus routes and opening hours while the architect described the reading rooms '
+  + 'children will find a garden and a workshop on the ground floor volunteers are welcome to join the team').split(' '));
+function rightColumnWordShare(items) {
+  const words = items.filter((i) => i.box.x >= 960 && !/donations/i.test(i.text))
+    .flatMap((i) => i.text.toLowerCase().split(/[^a-z]+/).filter(Boolean));
+  return words.filter((w) => ARTICLE_WORDS.has(w)).length / Math.max(1, words.length);
+}
+
+test('a dense page: the second look reads the lines that merged at the reduced size', async (t) => {
+  if (skipUnlessText(t)) return;
+  const img = ops.decodeRgba(readFileSync(path.join(repoRoot, 'tests/corpus/text/article-1920x400.png')));
+  const read = (refine) => readText({ module: ops.module, sessions: reader.sessions, ort: reader.ort, ...img,
+    options: { dictionary: reader.dictionary, refine } });
+  const quick = await read(false);
+  const thorough = await read(true);
+  const doubtful = (items) => items.filter((i) => i.box.x >= 960 && i.score < 0.9).length;
+  assert.ok(doubtful(quick) >= 2, `the quick read should show merged lines here: ${JSON.stringify(quick.map((i) => [i.score, i.text]))}`);
+  assert.ok(rightColumnWordShare(quick) < 0.85, `quick: ${rightColumnWordShare(quick)}`);
+  assert.ok(rightColumnWordShare(thorough) >= 0.9, `thorough: ${rightColumnWordShare(thorough)} ${JSON.stringify(thorough.map((i) => i.text))}`);
+  // Lines read well at first are not read twice.
+  const texts = thorough.map((i) => i.text);
+  assert.equal(new Set(texts).size, texts.length, JSON.stringify(texts));
+  // Both reads find the IBAN on the page, and the contact line's e-mail with its own bounds.
+  for (const items of [quick, thorough]) {
+    const pii = items.flatMap((i) => i.pii);
+    assert.ok(pii.some((p) => p.kind === 'iban' && p.value === 'GB82WEST12345698765432'), JSON.stringify(pii));
+    assert.ok(pii.some((p) => p.kind === 'email' && p.value === 'events.desk@example.org'), JSON.stringify(pii));
+  }
 });
 
 test('bad input is refused with a FiligraneError, not a crash', async (t) => {

@@ -98,7 +98,8 @@ export function createCues({ ops, module, loadAsset }) {
       await guard('text', async () => {
         const [det, rec, dictionary] = await Promise.all([
           modelSession(OCR_DET_MODEL, { onProgress }), modelSession(OCR_REC_MODEL, { onProgress }), ocrDictionary()]);
-        result.text = await readText({ module, sessions: { det, rec }, ort, rgba, width, height, options: { dictionary } });
+        // A thorough scan (redaction) reads doubtful lines again at full resolution.
+        result.text = await readText({ module, sessions: { det, rec }, ort, rgba, width, height, options: { dictionary, refine: thorough } });
       });
     }
     // Milliseconds per stage (model downloads included), for benchmarks.

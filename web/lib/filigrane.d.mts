@@ -141,7 +141,8 @@ export class Filigrane {
   /** Sensitive-content cues: faces, nudity, personal data in text, metadata. */
   cues(bytes: Uint8Array | ArrayBuffer, options?: CallOptions & {
     faces?: boolean; nsfw?: boolean; text?: boolean;
-    /** Scan for faces down to 24 px at full resolution (slow on large photos); redactCues always does. */
+    /** Scan for faces down to 24 px at full resolution and read doubtful text lines again at full size
+     *  (slow on large photos); redactCues always does. */
     thorough?: boolean;
     onProgress?: (progress: Progress) => void;
   }): Promise<Cues>;

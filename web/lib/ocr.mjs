@@ -19,6 +19,13 @@ export const DEFAULT_OCR_OPTIONS = Object.freeze({
   minTextScore: 0.5,   // lines the recogniser is less sure of are dropped
   recBatch: 8,
   piiKinds: 0,         // bit mask of core/text/pii.h kinds; 0 = all
+  // Second look (redaction and thorough scans): where the detector worked on a
+  // reduced image, lines it read with a score below refineBelowScore are read
+  // again from a full-resolution crop, since small lines merge at 960 px.
+  refine: false,
+  refineFromScale: 1.25,   // image px per detector px above which a second look helps
+  refineBelowScore: 0.9,
+  refineMaxSide: 1920,     // detector long side cap for a crop
 });
 
 const PII_BITS = { email: 1, phone: 2, card: 4, iban: 8, ipv4: 16, date_of_birth: 32 };
@@ -75,9 +82,30 @@ export function findPii(module, text, kinds = 0) {
   return check(binding(module, 'textFindPii')(String(text), kinds)).matches;
 }
 
-/** OCR text made ready for matching: full-width forms folded, every space removed. */
+/** OCR text made ready for matching numbers: full-width forms folded, every space removed. */
 export function compactText(text) {
   return String(text).normalize('NFKC').replace(/\s+/gu, '');
+}
+
+/**
+ * OCR text made ready for matching e-mail addresses: full-width forms folded,
+ * runs of space made one, none left around '@' (the recogniser sometimes puts
+ * one there). Word gaps stay, so the words before an address do not glue onto it.
+ */
+export function spacedText(text) {
+  return String(text).normalize('NFKC').replace(/\s+/gu, ' ').replace(/ ?@ ?/g, '@').trim();
+}
+
+const ALL_PII_KINDS = Object.values(PII_BITS).reduce((a, b) => a | b, 0);
+
+// Numbers are matched without spaces, since the recogniser puts spaces inside
+// them; e-mail addresses with their word gaps. `gap` joins a line's boxes.
+function matcherPasses(kinds) {
+  const wanted = kinds === 0 ? ALL_PII_KINDS : kinds;
+  const passes = [];
+  if (wanted & PII_BITS.email) passes.push({ kinds: PII_BITS.email, prepare: spacedText, gap: ' ' });
+  if (wanted & ~PII_BITS.email) passes.push({ kinds: wanted & ~PII_BITS.email, prepare: compactText, gap: '' });
+  return passes;
 }
 
 // Boxes whose vertical centres fall inside each other's extent share a line.
@@ -98,50 +126,52 @@ function groupLines(items) {
   return lines;
 }
 
+/**
+ * Personal data in one recognised text: numbers matched without spaces,
+ * e-mail addresses with their word gaps. kinds: bit mask (piiKindMask), 0 = all.
+ * @returns {Array<{kind: string, value: string}>}
+ */
+export function piiInOcrText(module, text, kinds = 0) {
+  return matcherPasses(kinds).flatMap((pass) => findPii(module, pass.prepare(text), pass.kinds))
+    .map(({ kind, value }) => ({ kind, value }));
+}
+
 // Personal data per box, then on each line's boxes joined, for values that
 // the detector cut in two (a card number split at a wide gap, a label apart).
 function attachPii(module, items, kinds) {
-  for (const item of items) {
-    item.pii = findPii(module, compactText(item.text), kinds).map(({ kind, value }) => ({ kind, value }));
-  }
+  const passes = matcherPasses(kinds);
+  for (const item of items) item.pii = piiInOcrText(module, item.text, kinds);
   for (const line of groupLines(items)) {
     if (line.length < 2) continue;
-    const pieces = line.map((i) => Array.from(compactText(items[i].text)));
-    const starts = [];
-    let at = 0;
-    for (const p of pieces) { starts.push(at); at += p.length; }
-    const joined = pieces.map((p) => p.join('')).join('');
-    for (const m of findPii(module, joined, kinds)) {
-      const spanned = line.filter((_, k) => starts[k] < m.end && starts[k] + pieces[k].length > m.begin);
-      if (spanned.length < 2) continue;  // inside one box: that box's own reading stands
-      for (const i of spanned) {
-        if (!items[i].pii.some((p) => p.kind === m.kind && p.value === m.value)) items[i].pii.push({ kind: m.kind, value: m.value });
+    for (const pass of passes) {
+      const pieces = line.map((i) => Array.from(pass.prepare(items[i].text)));
+      const starts = [];
+      let joined = '';
+      let at = 0;
+      pieces.forEach((p, k) => {
+        const gap = k > 0 && p[0] !== '@' && pieces[k - 1].at(-1) !== '@' ? pass.gap : '';
+        joined += gap + p.join('');
+        at += Array.from(gap).length;
+        starts.push(at);
+        at += p.length;
+      });
+      for (const m of findPii(module, joined, pass.kinds)) {
+        const spanned = line.filter((_, k) => starts[k] < m.end && starts[k] + pieces[k].length > m.begin);
+        if (spanned.length < 2) continue;  // inside one box: that box's own reading stands
+        for (const i of spanned) {
+          if (!items[i].pii.some((p) => p.kind === m.kind && p.value === m.value)) items[i].pii.push({ kind: m.kind, value: m.value });
+        }
       }
     }
   }
 }
 
-/**
- * Reads the text of an RGBA image and the personal data in it.
- * @param {{module: object, sessions: {det: object, rec: object}, ort: object,
- *          rgba: Uint8Array, width: number, height: number,
- *          options?: {dictionary: string[], maxSide?, threshold?, boxThreshold?, unclipRatio?,
- *                     minTextScore?, piiKinds?: number|string[]}}} args
- * @returns {Promise<Array<{box: {x, y, width, height}, text: string, score: number,
- *           pii: Array<{kind: string, value: string}>}>>} in reading order
- */
-export async function readText({ module, sessions, ort, rgba, width, height, options = {} }) {
-  const opts = { ...DEFAULT_OCR_OPTIONS, ...options };
+// Detection, then recognition of every box for which skipBox(box) is not
+// true: [{box, text, score}] in image pixels (unfiltered by score), and how
+// many image pixels one detector pixel covered.
+async function readLines({ module, sessions, ort, rgba, width, height, opts, maxSide, skipBox = null }) {
   const dictionary = opts.dictionary;
-  if (!Array.isArray(dictionary) || dictionary.length < 2) {
-    throw new FiligraneError('invalid_argument', 'readText needs options.dictionary (parseDictionary of ppocr_keys_v1.txt)');
-  }
-  if (!sessions?.det || !sessions?.rec || !ort?.Tensor) {
-    throw new FiligraneError('invalid_argument', 'readText needs the det and rec sessions and the onnxruntime-web module');
-  }
-  const kinds = Array.isArray(opts.piiKinds) ? piiKindMask(opts.piiKinds) : opts.piiKinds;
-
-  const det = check(binding(module, 'textDetectorInput')(rgba, width, height, opts.maxSide));
+  const det = check(binding(module, 'textDetectorInput')(rgba, width, height, maxSide));
   const detOut = await sessions.det.run({
     [sessions.det.inputNames[0]]: new ort.Tensor('float32', det.data, [1, 3, det.height, det.width]),
   });
@@ -152,9 +182,10 @@ export async function readText({ module, sessions, ort, rgba, width, height, opt
     { threshold: opts.threshold, boxThreshold: opts.boxThreshold, unclipRatio: opts.unclipRatio })).boxes;
   const boxes = [];
   for (let i = 0; i < flatBoxes.length; i += 5) {
-    boxes.push({ x: flatBoxes[i], y: flatBoxes[i + 1], width: flatBoxes[i + 2], height: flatBoxes[i + 3] });
+    const box = { x: flatBoxes[i], y: flatBoxes[i + 1], width: flatBoxes[i + 2], height: flatBoxes[i + 3] };
+    if (!skipBox?.(box)) boxes.push(box);
   }
-  if (boxes.length === 0) return [];
+  if (boxes.length === 0) return { lines: [], scaleX: det.scaleX, scaleY: det.scaleY };
 
   const rectangles = new Float32Array(boxes.length * 4);
   boxes.forEach((b, i) => rectangles.set([b.x, b.y, b.width, b.height], i * 4));
@@ -184,18 +215,90 @@ export async function readText({ module, sessions, ort, rgba, width, height, opt
     }
   }
 
-  const items = [];
-  boxes.forEach((box, i) => {
+  const lines = boxes.map((box, i) => {
     const { classes, score } = readings[i];
-    const text = Array.from(classes, (c) => dictionary[c] ?? '').join('').trim();
-    if (!text || score < opts.minTextScore) return;
-    items.push({
-      box: { x: Math.round(box.x), y: Math.round(box.y), width: Math.round(box.width), height: Math.round(box.height) },
-      text,
-      score,
-      pii: [],
-    });
+    return { box, text: Array.from(classes, (c) => dictionary[c] ?? '').join('').trim(), score };
   });
+  return { lines, scaleX: det.scaleX, scaleY: det.scaleY };
+}
+
+function cropRgba(rgba, width, r) {
+  const out = new Uint8Array(r.width * r.height * 4);
+  for (let y = 0; y < r.height; y++) {
+    const from = ((r.y + y) * width + r.x) * 4;
+    out.set(rgba.subarray(from, from + r.width * 4), y * r.width * 4);
+  }
+  return out;
+}
+
+const overlapArea = (a, b) => Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x))
+  * Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y));
+
+// Lines read with a low score are read again from full-resolution crops:
+// bands across the whole width (so no glyph is cut at a side) around them,
+// half their height added above and below, touching bands merged. What the
+// crops find replaces the doubtful lines, except where it repeats a line
+// already read well.
+async function refineDoubtfulLines({ module, sessions, ort, rgba, width, height, opts, lines }) {
+  const doubtful = lines.filter((l) => !l.text || l.score < opts.refineBelowScore);
+  if (doubtful.length === 0) return lines;
+  const bands = doubtful.map((l) => {
+    const pad = Math.ceil(l.box.height / 2);
+    return { y0: Math.max(0, Math.floor(l.box.y) - pad), y1: Math.min(height, Math.ceil(l.box.y + l.box.height) + pad) };
+  }).sort((a, b) => a.y0 - b.y0);
+  const regions = [];
+  for (const b of bands) {
+    const last = regions[regions.length - 1];
+    if (last && b.y0 <= last.y + last.height) last.height = Math.max(last.height, b.y1 - last.y);
+    else regions.push({ x: 0, y: b.y0, width, height: b.y1 - b.y0 });
+  }
+  const kept = lines.filter((l) => !doubtful.includes(l));
+  const found = [];
+  for (const r of regions) {
+    if (r.width < 8 || r.height < 8) continue;
+    const maxSide = Math.min(opts.refineMaxSide, Math.max(r.width, r.height));
+    const inPage = (b) => ({ x: b.x + r.x, y: b.y + r.y, width: b.width, height: b.height });
+    // A box mostly inside a line already read well is not read again.
+    const readWell = (b) => { const box = inPage(b); return kept.some((k) => overlapArea(k.box, box) > 0.5 * box.width * box.height); };
+    const sub = await readLines({ module, sessions, ort, rgba: cropRgba(rgba, width, r), width: r.width, height: r.height, opts, maxSide, skipBox: readWell });
+    for (const l of sub.lines) found.push({ box: inPage(l.box), text: l.text, score: l.score });
+  }
+  // A doubtful line stays when its crop found nothing better to put there.
+  const still = doubtful.filter((d) => !found.some((f) => overlapArea(f.box, d.box) > 0));
+  return [...kept, ...still, ...found].sort((a, b) => a.box.y - b.box.y || a.box.x - b.box.x);
+}
+
+/**
+ * Reads the text of an RGBA image and the personal data in it.
+ * @param {{module: object, sessions: {det: object, rec: object}, ort: object,
+ *          rgba: Uint8Array, width: number, height: number,
+ *          options?: {dictionary: string[], maxSide?, threshold?, boxThreshold?, unclipRatio?,
+ *                     minTextScore?, piiKinds?: number|string[]}}} args
+ * @returns {Promise<Array<{box: {x, y, width, height}, text: string, score: number,
+ *           pii: Array<{kind: string, value: string}>}>>} in reading order
+ */
+export async function readText({ module, sessions, ort, rgba, width, height, options = {} }) {
+  const opts = { ...DEFAULT_OCR_OPTIONS, ...options };
+  const dictionary = opts.dictionary;
+  if (!Array.isArray(dictionary) || dictionary.length < 2) {
+    throw new FiligraneError('invalid_argument', 'readText needs options.dictionary (parseDictionary of ppocr_keys_v1.txt)');
+  }
+  if (!sessions?.det || !sessions?.rec || !ort?.Tensor) {
+    throw new FiligraneError('invalid_argument', 'readText needs the det and rec sessions and the onnxruntime-web module');
+  }
+  const kinds = Array.isArray(opts.piiKinds) ? piiKindMask(opts.piiKinds) : opts.piiKinds;
+
+  const first = await readLines({ module, sessions, ort, rgba, width, height, opts, maxSide: opts.maxSide });
+  let lines = first.lines;
+  if (opts.refine && Math.max(first.scaleX, first.scaleY) > opts.refineFromScale) {
+    lines = await refineDoubtfulLines({ module, sessions, ort, rgba, width, height, opts, lines });
+  }
+  const items = lines.filter((l) => l.text && l.score >= opts.minTextScore).map((l) => ({
+    box: { x: Math.round(l.box.x), y: Math.round(l.box.y), width: Math.round(l.box.width), height: Math.round(l.box.height) },
+    text: l.text,
+    score: l.score,
+    pii: [],
+  }));
   attachPii(module, items, kinds);
   return items;
 }

@@ -66,6 +66,11 @@ test('an e-mail address in prose keeps its own bounds; numbers still match acros
     { kind: 'email', value: 'events.desk@example.org' },
     { kind: 'phone', value: '+442079460958' },
   ]);
+  // A number right after an address is still one (its digits glue onto the address once spaces go).
+  assert.deepEqual(piiInOcrText(ops.module, 'anna_keller16@mail.example.net 212-555-6801'), [
+    { kind: 'email', value: 'anna_keller16@mail.example.net' },
+    { kind: 'phone', value: '212-555-6801' },
+  ]);
   // The recogniser sometimes reads a space beside '@'.
   assert.deepEqual(piiInOcrText(ops.module, 'mail lea.martin @ example.com'), [{ kind: 'email', value: 'lea.martin@example.com' }]);
   assert.deepEqual(piiInOcrText(ops.module, 'card 4111 1111 1111 1111 to a@b.io', piiKindMask(['card'])), [{ kind: 'card', value: '4111111111111111' }]);

@@ -98,13 +98,23 @@ export function spacedText(text) {
 
 const ALL_PII_KINDS = Object.values(PII_BITS).reduce((a, b) => a | b, 0);
 
+// Text for the number matchers: the e-mail addresses in it each made one '|'
+// (their digits are not numbers, and what follows one starts afresh), then
+// every space removed.
+function numbersText(module, text) {
+  const chars = Array.from(spacedText(text));
+  const emails = findPii(module, chars.join(''), PII_BITS.email);
+  for (const m of emails.sort((a, b) => b.begin - a.begin)) chars.splice(m.begin, m.end - m.begin, '|');
+  return compactText(chars.join(''));
+}
+
 // Numbers are matched without spaces, since the recogniser puts spaces inside
 // them; e-mail addresses with their word gaps. `gap` joins a line's boxes.
-function matcherPasses(kinds) {
+function matcherPasses(module, kinds) {
   const wanted = kinds === 0 ? ALL_PII_KINDS : kinds;
   const passes = [];
   if (wanted & PII_BITS.email) passes.push({ kinds: PII_BITS.email, prepare: spacedText, gap: ' ' });
-  if (wanted & ~PII_BITS.email) passes.push({ kinds: wanted & ~PII_BITS.email, prepare: compactText, gap: '' });
+  if (wanted & ~PII_BITS.email) passes.push({ kinds: wanted & ~PII_BITS.email, prepare: (text) => numbersText(module, text), gap: '' });
   return passes;
 }
 
@@ -132,14 +142,14 @@ function groupLines(items) {
  * @returns {Array<{kind: string, value: string}>}
  */
 export function piiInOcrText(module, text, kinds = 0) {
-  return matcherPasses(kinds).flatMap((pass) => findPii(module, pass.prepare(text), pass.kinds))
+  return matcherPasses(module, kinds).flatMap((pass) => findPii(module, pass.prepare(text), pass.kinds))
     .map(({ kind, value }) => ({ kind, value }));
 }
 
 // Personal data per box, then on each line's boxes joined, for values that
 // the detector cut in two (a card number split at a wide gap, a label apart).
 function attachPii(module, items, kinds) {
-  const passes = matcherPasses(kinds);
+  const passes = matcherPasses(module, kinds);
   for (const item of items) item.pii = piiInOcrText(module, item.text, kinds);
   for (const line of groupLines(items)) {
     if (line.length < 2) continue;

@@ -20,11 +20,13 @@ export const DEFAULT_OCR_OPTIONS = Object.freeze({
   recBatch: 8,
   piiKinds: 0,         // bit mask of core/text/pii.h kinds; 0 = all
   // Second look (redaction and thorough scans): where the detector worked on a
-  // reduced image, lines it read with a score below refineBelowScore are read
-  // again from a full-resolution crop, since small lines merge at 960 px.
+  // reduced image, lines it read with a score below refineBelowScore, or with
+  // refineDigits digits or more, are read again from a full-resolution crop,
+  // since small lines merge at 960 px.
   refine: false,
   refineFromScale: 1.25,   // image px per detector px above which a second look helps
-  refineBelowScore: 0.9,
+  refineBelowScore: 0.95,
+  refineDigits: 8,         // lines with this many digits are read again as well
   refineMaxSide: 1920,     // detector long side cap for a crop
 });
 
@@ -250,7 +252,11 @@ const overlapArea = (a, b) => Math.max(0, Math.min(a.x + a.width, b.x + b.width)
 // crops find replaces the doubtful lines, except where it repeats a line
 // already read well.
 async function refineDoubtfulLines({ module, sessions, ort, rgba, width, height, opts, lines }) {
-  const doubtful = lines.filter((l) => !l.text || l.score < opts.refineBelowScore);
+  // Long numbers are read again too: a narrow repeated digit ("1111") is
+  // easily lost from a box cut at the reduced size, and numbers are what the
+  // card, IBAN and phone matchers need whole.
+  const doubtful = lines.filter((l) => !l.text || l.score < opts.refineBelowScore
+    || (l.text.match(/\d/g)?.length ?? 0) >= opts.refineDigits);
   if (doubtful.length === 0) return lines;
   const bands = doubtful.map((l) => {
     const pad = Math.ceil(l.box.height / 2);

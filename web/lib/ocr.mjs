@@ -246,27 +246,44 @@ function cropRgba(rgba, width, r) {
 const overlapArea = (a, b) => Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x))
   * Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y));
 
-// Lines read with a low score are read again from full-resolution crops:
-// bands across the whole width (so no glyph is cut at a side) around them,
-// half their height added above and below, touching bands merged. What the
-// crops find replaces the doubtful lines, except where it repeats a line
-// already read well.
+// Lines read with a low score (or long numbers) are read again from
+// full-resolution crops around them. What the crops find replaces the
+// doubtful lines, except where it repeats a line already read well.
 async function refineDoubtfulLines({ module, sessions, ort, rgba, width, height, opts, lines }) {
   // Long numbers are read again too: a narrow repeated digit ("1111") is
   // easily lost from a box cut at the reduced size, and numbers are what the
   // card, IBAN and phone matchers need whole.
   const doubtful = lines.filter((l) => !l.text || l.score < opts.refineBelowScore
     || (l.text.match(/\d/g)?.length ?? 0) >= opts.refineDigits);
-  if (doubtful.length === 0) return lines;
-  const bands = doubtful.map((l) => {
-    const pad = Math.ceil(l.box.height / 2);
-    return { y0: Math.max(0, Math.floor(l.box.y) - pad), y1: Math.min(height, Math.ceil(l.box.y + l.box.height) + pad) };
-  }).sort((a, b) => a.y0 - b.y0);
-  const regions = [];
-  for (const b of bands) {
-    const last = regions[regions.length - 1];
-    if (last && b.y0 <= last.y + last.height) last.height = Math.max(last.height, b.y1 - last.y);
-    else regions.push({ x: 0, y: b.y0, width, height: b.y1 - b.y0 });
+  if (doubtful.length === 0) return { lines, replaced: [] };
+  // Regions: each doubtful line with half its height above and below and its
+  // height to each side, widened to the whole of every first-pass line they
+  // touch (so no line is cut at a side), touching regions merged.
+  const clampRect = (x0, y0, x1, y1) => {
+    const x = Math.max(0, Math.floor(x0)), y = Math.max(0, Math.floor(y0));
+    return { x, y, width: Math.min(width, Math.ceil(x1)) - x, height: Math.min(height, Math.ceil(y1)) - y };
+  };
+  const touches = (a, b) => a.x <= b.x + b.width && b.x <= a.x + a.width && a.y <= b.y + b.height && b.y <= a.y + a.height;
+  const union = (a, b) => clampRect(Math.min(a.x, b.x), Math.min(a.y, b.y),
+    Math.max(a.x + a.width, b.x + b.width), Math.max(a.y + a.height, b.y + b.height));
+  let regions = doubtful.map(({ box: b }) => clampRect(b.x - b.height, b.y - b.height / 2, b.x + b.width + b.height, b.y + b.height * 1.5));
+  for (let changed = true; changed;) {
+    changed = false;
+    regions = regions.map((r) => {
+      let grown = r;
+      for (const l of lines) {
+        const inner = { x: l.box.x, y: l.box.y + l.box.height / 4, width: l.box.width, height: l.box.height / 2 };
+        if (!touches(grown, inner)) continue;
+        const wide = union(grown, clampRect(l.box.x - l.box.height, grown.y, l.box.x + l.box.width + l.box.height, grown.y + grown.height));
+        if (wide.x < grown.x || wide.width > grown.width) { grown = wide; changed = true; }
+      }
+      return grown;
+    });
+    for (let i = 0; i < regions.length; i++) {
+      for (let j = regions.length - 1; j > i; j--) {
+        if (touches(regions[i], regions[j])) { regions[i] = union(regions[i], regions[j]); regions.splice(j, 1); changed = true; }
+      }
+    }
   }
   const kept = lines.filter((l) => !doubtful.includes(l));
   const found = [];
@@ -281,8 +298,34 @@ async function refineDoubtfulLines({ module, sessions, ort, rgba, width, height,
   }
   // A doubtful line stays when its crop found nothing better to put there.
   const still = doubtful.filter((d) => !found.some((f) => overlapArea(f.box, d.box) > 0));
-  return [...kept, ...still, ...found].sort((a, b) => a.box.y - b.box.y || a.box.x - b.box.x);
+  const replaced = doubtful.filter((d) => !still.includes(d));
+  return { lines: [...kept, ...still, ...found].sort((a, b) => a.box.y - b.box.y || a.box.x - b.box.x), replaced };
 }
+
+// Personal data the first reading of a replaced line found stays found: the
+// second look can lose a character too ("NL45GIFJ…" re-read as "NL45GlFJ…").
+// It joins the item that overlaps that line most, or the line comes back.
+function keepFirstReadingPii(module, items, replaced, kinds) {
+  for (const line of replaced) {
+    const near = items.filter((item) => overlapArea(item.box, line.box) > 0);
+    const has = (p) => near.some((item) => item.pii.some((q) => q.kind === p.kind && q.value === p.value));
+    const pii = piiInOcrText(module, line.text, kinds).filter((p) => !has(p));
+    if (pii.length === 0) continue;
+    let target = null;
+    let best = 0;
+    for (const item of near) {
+      const area = overlapArea(item.box, line.box);
+      if (area > best) { best = area; target = item; }
+    }
+    if (!target) {
+      target = { box: roundBox(line.box), text: line.text, score: line.score, pii: [] };
+      items.push(target);
+    }
+    target.pii.push(...pii);
+  }
+}
+
+const roundBox = (b) => ({ x: Math.round(b.x), y: Math.round(b.y), width: Math.round(b.width), height: Math.round(b.height) });
 
 /**
  * Reads the text of an RGBA image and the personal data in it.
@@ -306,15 +349,13 @@ export async function readText({ module, sessions, ort, rgba, width, height, opt
 
   const first = await readLines({ module, sessions, ort, rgba, width, height, opts, maxSide: opts.maxSide });
   let lines = first.lines;
+  let replaced = [];
   if (opts.refine && Math.max(first.scaleX, first.scaleY) > opts.refineFromScale) {
-    lines = await refineDoubtfulLines({ module, sessions, ort, rgba, width, height, opts, lines });
+    ({ lines, replaced } = await refineDoubtfulLines({ module, sessions, ort, rgba, width, height, opts, lines }));
   }
-  const items = lines.filter((l) => l.text && l.score >= opts.minTextScore).map((l) => ({
-    box: { x: Math.round(l.box.x), y: Math.round(l.box.y), width: Math.round(l.box.width), height: Math.round(l.box.height) },
-    text: l.text,
-    score: l.score,
-    pii: [],
-  }));
+  const items = lines.filter((l) => l.text && l.score >= opts.minTextScore)
+    .map((l) => ({ box: roundBox(l.box), text: l.text, score: l.score, pii: [] }));
   attachPii(module, items, kinds);
+  keepFirstReadingPii(module, items, replaced.filter((l) => l.text && l.score >= opts.minTextScore), kinds);
   return items;
 }

@@ -391,7 +391,7 @@ async function main() {
       `Rendered by headless Chromium at device-pixel ratio 1 and 2, each read as PNG and after JPEG 70 (core encoder). ` +
       `PP-OCRv4 det+rec in ONNX Runtime Web (wasm, 1 thread, Node), detector long side ${maxSide}` +
       (maxSideDpr2 !== maxSide ? ` (${maxSideDpr2} at dpr 2)` : '') +
-      (refine ? `, read as redaction reads: on a reduced page, lines read with a score below ${DEFAULT_OCR_OPTIONS.refineBelowScore} or with ${DEFAULT_OCR_OPTIONS.refineDigits} digits or more are read again from full-size bands` : ', quick read as in Inspect (no second look)') + '. ' +
+      (refine ? `, read as redaction reads: on a reduced page, lines read with a score below ${DEFAULT_OCR_OPTIONS.refineBelowScore} or with ${DEFAULT_OCR_OPTIONS.refineDigits} digits or more are read again at full size from a region around them` : ', quick read as in Inspect (no second look)') + '. ' +
       'A planted value counts as found when a reported value of the same kind equals it after removing spaces and separators; ' +
       'precision counts distinct reported values that equal a planted one. ' +
       `"Readable after redaction": planted values still read anywhere on the page after every box with a finding was redacted (${redactHow || 'not run'}) and the page was read again (always with the second look).`,

@@ -288,7 +288,8 @@ async function refineDoubtfulLines({ module, sessions, ort, rgba, width, height,
   const kept = lines.filter((l) => !doubtful.includes(l));
   const found = [];
   for (const r of regions) {
-    if (r.width < 8 || r.height < 8) continue;
+    // Too small to hold a line worth a second detection: the first reading stays.
+    if (Math.min(r.width, r.height) < 8 || Math.max(r.width, r.height) < 32) continue;
     const maxSide = Math.min(opts.refineMaxSide, Math.max(r.width, r.height));
     const inPage = (b) => ({ x: b.x + r.x, y: b.y + r.y, width: b.width, height: b.height });
     // A box mostly inside a line already read well is not read again.

@@ -71,19 +71,6 @@ struct IdctKernels {
   }
 };
 
-// n outputs from in[0..7]; with kLow, in[4..7] are known to be zero.
-template <int N, bool kLow>
-inline void idct_1d(const float* in, float* out, const IdctKernels& kk);
-
-template <>
-inline void idct_1d<1, false>(const float* in, float* out, const IdctKernels& kk) {
-  out[0] = kk.m[0][0] * in[0];
-}
-template <>
-inline void idct_1d<1, true>(const float* in, float* out, const IdctKernels& kk) {
-  out[0] = kk.m[0][0] * in[0];
-}
-
 template <bool kLow>
 inline void idct_1d_2(const float* in, float* out, const IdctKernels& kk) {
   const float* m = kk.m[1];
@@ -93,10 +80,6 @@ inline void idct_1d_2(const float* in, float* out, const IdctKernels& kk) {
   out[0] = e + o;
   out[1] = e - o;
 }
-template <>
-inline void idct_1d<2, false>(const float* in, float* out, const IdctKernels& kk) { idct_1d_2<false>(in, out, kk); }
-template <>
-inline void idct_1d<2, true>(const float* in, float* out, const IdctKernels& kk) { idct_1d_2<true>(in, out, kk); }
 
 template <bool kLow>
 inline void idct_1d_4(const float* in, float* out, const IdctKernels& kk) {
@@ -115,10 +98,6 @@ inline void idct_1d_4(const float* in, float* out, const IdctKernels& kk) {
   out[1] = e1 + o1;
   out[2] = e1 - o1;
 }
-template <>
-inline void idct_1d<4, false>(const float* in, float* out, const IdctKernels& kk) { idct_1d_4<false>(in, out, kk); }
-template <>
-inline void idct_1d<4, true>(const float* in, float* out, const IdctKernels& kk) { idct_1d_4<true>(in, out, kk); }
 
 template <bool kLow>
 inline void idct_1d_8(const float* in, float* out, const IdctKernels& kk) {
@@ -137,10 +116,16 @@ inline void idct_1d_8(const float* in, float* out, const IdctKernels& kk) {
     out[7 - k] = e[k] - o;
   }
 }
-template <>
-inline void idct_1d<8, false>(const float* in, float* out, const IdctKernels& kk) { idct_1d_8<false>(in, out, kk); }
-template <>
-inline void idct_1d<8, true>(const float* in, float* out, const IdctKernels& kk) { idct_1d_8<true>(in, out, kk); }
+
+// N outputs from in[0..7]; with kLow, in[4..7] are known to be zero.
+template <int N, bool kLow>
+inline void idct_1d(const float* in, float* out, const IdctKernels& kk) {
+  static_assert(N == 1 || N == 2 || N == 4 || N == 8, "1-D IDCT sizes are 1, 2, 4 and 8");
+  if constexpr (N == 1) out[0] = kk.m[0][0] * in[0];
+  else if constexpr (N == 2) idct_1d_2<kLow>(in, out, kk);
+  else if constexpr (N == 4) idct_1d_4<kLow>(in, out, kk);
+  else idct_1d_8<kLow>(in, out, kk);
+}
 
 const ZigzagExtent& zigzag_extent() {
   static const ZigzagExtent e;

@@ -306,7 +306,9 @@ async function main() {
   const maxSide = Number(flag('--max-side', DEFAULT_OCR_OPTIONS.maxSide));
   const maxSideDpr2 = Number(flag('--max-side-dpr2', maxSide));
   const noRedaction = args.includes('--no-redaction') ? args.splice(args.indexOf('--no-redaction'), 1) : null;
-  const refine = !(args.includes('--quick') && args.splice(args.indexOf('--quick'), 1));
+  const quick = args.includes('--quick');
+  if (quick) args.splice(args.indexOf('--quick'), 1);
+  const refine = !quick;
   const out = args[0] ?? path.join(repoRoot, 'bench', 'cues-text.md');
 
   const reader = await openReader();

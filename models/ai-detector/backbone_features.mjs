@@ -43,8 +43,8 @@ function windows(img, rows) {
   return out;
 }
 
-// NCHW or NHWC is told by the tensor's name: the converter's graph runs NCHW
-// after its first transpose, Flatten comes back [n, 1280].
+// A 4-D output is a feature map in NCHW (the converter's graph runs NCHW after
+// its first transpose); a 2-D one, Flatten's [n, 1280], is averaged by meanRows.
 function channelStats(tensor) {
   const [n, c, h, w] = tensor.dims;
   const d = tensor.data;

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { createFiligraneNode, FiligraneError } from '../../web/lib/node.mjs';
 import { modelEntry, modelSession, ortRuntime } from '../../web/lib/models.mjs';
 import { readText, verifiedDictionary, findPii, compactText, piiKindMask, piiInOcrText } from '../../web/lib/ocr.mjs';
+import { ARTICLE_VOCABULARY } from '../../tools/article_page.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 let ops = null;
@@ -78,11 +79,10 @@ test('an e-mail address in prose keeps its own bounds; numbers still match acros
 });
 
 // tests/corpus/text/article-1920x400.png: 400 rows of the two-column article
-// tools/bench_cues.mjs renders at 1920 x 1080 (17 px text; the right column
-// serif). At the detector's 960 px, lines of the right column merge.
-const ARTICLE_WORDS = new Set(('the council said on monday that the new library would open in spring after two years of work '
-  + 'residents asked about parking bus routes and opening hours while the architect described the reading rooms '
-  + 'children will find a garden and a workshop on the ground floor volunteers are welcome to join the team').split(' '));
+// (tools/article_page.mjs) that the cue benchmark renders at 1920 x 1080
+// (17 px text; the right column serif). At the detector's 960 px, lines of
+// the right column merge.
+const ARTICLE_WORDS = new Set(ARTICLE_VOCABULARY.split(' '));
 function rightColumnWordShare(items) {
   const words = items.filter((i) => i.box.x >= 960 && !/donations/i.test(i.text))
     .flatMap((i) => i.text.toLowerCase().split(/[^a-z]+/).filter(Boolean));

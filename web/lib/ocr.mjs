@@ -100,24 +100,32 @@ export function spacedText(text) {
 
 const ALL_PII_KINDS = Object.values(PII_BITS).reduce((a, b) => a | b, 0);
 
-// Text for the number matchers: the e-mail addresses in it each made one '|'
-// (their digits are not numbers, and what follows one starts afresh), then
-// every space removed.
-function numbersText(module, text) {
-  const chars = Array.from(spacedText(text));
-  const emails = findPii(module, chars.join(''), PII_BITS.email);
-  for (const m of emails.sort((a, b) => b.begin - a.begin)) chars.splice(m.begin, m.end - m.begin, '|');
-  return compactText(chars.join(''));
+// One recognised text made ready for the matchers, its e-mail addresses
+// found once: `spaced` keeps word gaps (for e-mail), `numbers` has every
+// address made one '|' (their digits are not numbers, and what follows one
+// starts afresh) and every space removed (for all other kinds).
+function prepareOcrText(module, text) {
+  const spaced = spacedText(text);
+  const emails = findPii(module, spaced, PII_BITS.email);
+  const chars = Array.from(spaced);
+  for (const m of [...emails].sort((x, y) => y.begin - x.begin)) chars.splice(m.begin, m.end - m.begin, '|');
+  return { spaced, emails, numbers: compactText(chars.join('')) };
 }
 
 // Numbers are matched without spaces, since the recogniser puts spaces inside
-// them; e-mail addresses with their word gaps. `gap` joins a line's boxes.
-function matcherPasses(module, kinds) {
+// them; e-mail addresses with their word gaps. `text` names the prepared form,
+// `gap` joins a line's boxes.
+function matcherPasses(kinds) {
   const wanted = kinds === 0 ? ALL_PII_KINDS : kinds;
   const passes = [];
-  if (wanted & PII_BITS.email) passes.push({ kinds: PII_BITS.email, prepare: spacedText, gap: ' ' });
-  if (wanted & ~PII_BITS.email) passes.push({ kinds: wanted & ~PII_BITS.email, prepare: (text) => numbersText(module, text), gap: '' });
+  if (wanted & PII_BITS.email) passes.push({ kinds: PII_BITS.email, text: 'spaced', gap: ' ' });
+  if (wanted & ~PII_BITS.email) passes.push({ kinds: wanted & ~PII_BITS.email, text: 'numbers', gap: '' });
   return passes;
+}
+
+function piiInPrepared(module, prepared, passes) {
+  return passes.flatMap((pass) => (pass.text === 'spaced' ? prepared.emails : findPii(module, prepared.numbers, pass.kinds)))
+    .map(({ kind, value }) => ({ kind, value }));
 }
 
 // Boxes whose vertical centres fall inside each other's extent share a line.
@@ -144,19 +152,19 @@ function groupLines(items) {
  * @returns {Array<{kind: string, value: string}>}
  */
 export function piiInOcrText(module, text, kinds = 0) {
-  return matcherPasses(module, kinds).flatMap((pass) => findPii(module, pass.prepare(text), pass.kinds))
-    .map(({ kind, value }) => ({ kind, value }));
+  return piiInPrepared(module, prepareOcrText(module, text), matcherPasses(kinds));
 }
 
 // Personal data per box, then on each line's boxes joined, for values that
 // the detector cut in two (a card number split at a wide gap, a label apart).
 function attachPii(module, items, kinds) {
-  const passes = matcherPasses(module, kinds);
-  for (const item of items) item.pii = piiInOcrText(module, item.text, kinds);
+  const passes = matcherPasses(kinds);
+  const prepared = items.map((item) => prepareOcrText(module, item.text));
+  items.forEach((item, k) => { item.pii = piiInPrepared(module, prepared[k], passes); });
   for (const line of groupLines(items)) {
     if (line.length < 2) continue;
     for (const pass of passes) {
-      const pieces = line.map((i) => Array.from(pass.prepare(items[i].text)));
+      const pieces = line.map((i) => Array.from(prepared[i][pass.text]));
       const starts = [];
       let joined = '';
       let at = 0;

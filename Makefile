@@ -79,8 +79,9 @@ site: build-wasm npm-deps models
 	cp $(WASM_DIR)/filigrane_web.mjs $(WASM_DIR)/filigrane_web.wasm $(SITE_DIR)/lib/
 	# Loaded on first use only: ONNX Runtime Web (wasm backend), the C2PA validator, the models.
 	mkdir -p $(SITE_DIR)/lib/ort $(SITE_DIR)/lib/c2pa
-	cp node_modules/onnxruntime-web/dist/ort.wasm.min.mjs node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.mjs \
-	   node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm $(SITE_DIR)/lib/ort/
+	# Two ONNX Runtime builds: WebAssembly (CPU) and WebGPU; a session downloads only the one it uses.
+	cp $(addprefix node_modules/onnxruntime-web/dist/,ort.wasm.min.mjs ort-wasm-simd-threaded.mjs ort-wasm-simd-threaded.wasm \
+	   ort.webgpu.min.mjs ort-wasm-simd-threaded.asyncify.mjs ort-wasm-simd-threaded.asyncify.wasm) $(SITE_DIR)/lib/ort/
 	cp node_modules/@contentauth/c2pa-wasm/pkg/c2pa.js node_modules/@contentauth/c2pa-wasm/pkg/c2pa_bg.wasm $(SITE_DIR)/lib/c2pa/
 	node tools/write_model_index.mjs $(SITE_DIR)
 	node tools/write_precache.mjs $(SITE_DIR)

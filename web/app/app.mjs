@@ -1,18 +1,29 @@
 // The page: one engine (WebAssembly core in a worker) shared by the views,
-// tab switching, and the status/error lines every view reports to.
+// tab switching with one route per view (#inspect, #camera, #protect, ...),
+// the status/error lines every view reports to, and the app controls
+// (offline download, install, theme).
 import { Filigrane, FiligraneError } from '../lib/filigrane.mjs';
 import { setupInspect } from './views/inspect.mjs';
 import { setupScreen } from './views/screen.mjs';
 import { setupDecode } from './views/decode.mjs';
 import { setupProtect } from './views/protect.mjs';
+import { setupCamera } from './views/camera.mjs';
+import { setupOffline, takeSharedFile } from './offline.mjs';
+import { setupTheme } from './theme-toggle.mjs';
 
 const $ = (id) => document.getElementById(id);
 const statusLine = $('status');
 const errorBox = $('error');
 
+// ?provider=wasm|webgpu forces ONNX Runtime's execution provider (comparisons, tests).
+const workerUrl = new URL('../lib/worker.mjs', import.meta.url);
+const requestedProvider = new URL(location.href).searchParams.get('provider');
+if (requestedProvider) workerUrl.searchParams.set('provider', requestedProvider);
+
 const ui = {
   $,
-  engine: Filigrane.create({ workerUrl: new URL('../lib/worker.mjs', import.meta.url) }),
+  workerUrl,
+  engine: Filigrane.create({ workerUrl }),
   status(text) {
     statusLine.textContent = text;
   },
@@ -25,16 +36,30 @@ const ui = {
     errorBox.hidden = false;
     statusLine.textContent = 'That did not work.';
   },
+  /** Switches to a view by name ("inspect", "camera", ...). */
+  show(name) {
+    const tab = $(`tab-${name}`);
+    if (tab) selectTab(tab);
+  },
 };
 
 ui.engine.then(
-  () => { ui.status('Ready. Your images are read on this device only.'); document.body.dataset.engine = 'ready'; },
+  async (engine) => {
+    const { provider } = await engine.runtime();
+    ui.provider = provider;
+    document.body.dataset.provider = provider;
+    ui.status(`Ready. Your images are read on this device only; models run ${provider === 'webgpu' ? 'on the GPU' : 'on the CPU'}.`);
+    document.body.dataset.engine = 'ready';
+  },
   (err) => ui.error(err),
 );
 
-// Tabs: arrow keys move between them, as the ARIA tabs pattern expects.
+// Tabs: arrow keys move between them, as the ARIA tabs pattern expects; the
+// URL's hash names the view, so shortcuts and shared links open it.
 const tabs = [...document.querySelectorAll('[role="tab"]')];
-function selectTab(tab) {
+let views = null; // set up below, once selectTab exists for them to call
+const viewName = (tab) => tab.id.replace(/^tab-/, '');
+function selectTab(tab, { updateHash = true } = {}) {
   for (const t of tabs) {
     const selected = t === tab;
     t.setAttribute('aria-selected', String(selected));
@@ -42,6 +67,11 @@ function selectTab(tab) {
     $(t.getAttribute('aria-controls')).hidden = !selected;
   }
   ui.clearError();
+  if (updateHash && location.hash !== `#${viewName(tab)}`) history.replaceState(null, '', `#${viewName(tab)}`);
+  for (const [name, view] of Object.entries(views ?? {})) {
+    if (name !== viewName(tab)) view.hidden?.();
+  }
+  views?.[viewName(tab)]?.shown?.();
 }
 tabs.forEach((tab, i) => {
   tab.addEventListener('click', () => selectTab(tab));
@@ -54,7 +84,29 @@ tabs.forEach((tab, i) => {
   });
 });
 
-const views = { inspect: setupInspect(ui), protect: setupProtect(ui), screen: setupScreen(ui), decode: setupDecode(ui) };
+views = {
+  inspect: setupInspect(ui),
+  camera: setupCamera(ui),
+  protect: setupProtect(ui),
+  screen: setupScreen(ui),
+  decode: setupDecode(ui),
+};
+ui.views = views;
+
+async function route() {
+  const hash = location.hash.replace(/^#/, '');
+  if (hash === 'protect-shared') {
+    // A photo shared from another app (share_target): open it in Protect.
+    selectTab($('tab-protect'));
+    const file = await takeSharedFile();
+    if (file) views.protect.open?.(file);
+    return;
+  }
+  const tab = $(`tab-${hash}`);
+  if (tab) selectTab(tab, { updateHash: false });
+}
+window.addEventListener('hashchange', route);
+route();
 
 // Paste goes to whichever view is showing.
 document.addEventListener('paste', (e) => {
@@ -64,10 +116,15 @@ document.addEventListener('paste', (e) => {
   else if (!$('view-inspect').hidden) views.inspect.open(file);
 });
 
-// Offline use: the service worker precaches the app and the engine.
-if ('serviceWorker' in navigator) {
-  navigator.serviceWorker.register(new URL('../sw.js', import.meta.url), { scope: new URL('../', import.meta.url).pathname })
-    .then(() => navigator.serviceWorker.ready)
-    .then(() => { document.body.dataset.offlineReady = 'true'; })
-    .catch(() => { /* the app still works online */ });
+// Files opened with Filigrane from the desktop (manifest file_handlers).
+if ('launchQueue' in window) {
+  window.launchQueue.setConsumer(async (params) => {
+    const handle = params.files?.[0];
+    if (!handle) return;
+    selectTab($('tab-inspect'));
+    views.inspect.open(await handle.getFile());
+  });
 }
+
+setupTheme($('theme-toggle'));
+setupOffline(ui);

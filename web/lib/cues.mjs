@@ -133,6 +133,43 @@ export function createCues({ ops, module, loadAsset }) {
     return { flagged: found.nsfw.verdict === 'nudity', ...found.nsfw };
   }
 
-  return { cues, redactCues, nudity, redactRegions: redactOps.redact, cueKinds: () => CUE_KINDS };
+  /**
+   * Cues in one camera frame, from its pixels (no file, nothing stored): faces
+   * in one model tile over the whole frame (the viewfinder runs it on every
+   * frame), nudity and personal text when asked. Boxes are in frame pixels.
+   */
+  async function frameCues(frame, { faces = true, nsfw = false, text = false } = {}) {
+    const { width, height, rgba } = frame ?? {};
+    if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || width > 4096 || height > 4096
+        || !(rgba instanceof Uint8Array) || rgba.length !== width * height * 4) {
+      throw new FiligraneError('invalid_argument', 'a camera frame needs width and height (1-4096) and width x height x 4 RGBA bytes');
+    }
+    const clock = () => globalThis.performance?.now() ?? Date.now();
+    const ort = await ortRuntime();
+    const result = { width, height, faces: [], nsfw: null, text: [], timings_ms: {} };
+    const timed = async (what, run) => { const t0 = clock(); await run(); result.timings_ms[what] = Math.round(clock() - t0); };
+    if (faces) {
+      await timed('faces', async () => {
+        const session = await modelSession(FACE_MODEL);
+        const found = await scanFaces({ module, session, ort, rgba, width, height, options: { maxTiles: 1 } });
+        result.faces = found.faces.map((f) => ({ box: { x: f.x, y: f.y, width: f.width, height: f.height }, score: f.score }));
+        result.min_face = found.minFace;
+      });
+    }
+    if (nsfw) {
+      await timed('nsfw', async () => {
+        result.nsfw = await classifyNudity({ session: await modelSession(NSFW_MODEL_NAME), ort, rgba, width, height });
+      });
+    }
+    if (text) {
+      await timed('text', async () => {
+        const [det, rec, dictionary] = await Promise.all([modelSession(OCR_DET_MODEL), modelSession(OCR_REC_MODEL), ocrDictionary()]);
+        result.text = await readText({ module, sessions: { det, rec }, ort, rgba, width, height, options: { dictionary } });
+      });
+    }
+    return result;
+  }
+
+  return { cues, redactCues, nudity, frameCues, redactRegions: redactOps.redact, cueKinds: () => CUE_KINDS };
 }
 

@@ -21,6 +21,8 @@ const USER_TEXT = {
   cancelled: 'The operation was cancelled',
   model_integrity: 'A model file failed its integrity check and was not used',
   model_unavailable: 'A model Filigrane needs could not be loaded',
+  // The message is the whole sentence ("This needs a one-time download of 31 MB; ...").
+  needs_download: null,
 };
 
 export class FiligraneError extends Error {
@@ -38,6 +40,7 @@ export class FiligraneError extends Error {
 
   /** A sentence for a person: what happened, with the core's detail. */
   get userMessage() {
+    if (USER_TEXT[this.code] === null) return `${this.message}.`;
     const summary = USER_TEXT[this.code] ?? 'Something went wrong';
     return this.message ? `${summary}: ${this.message}.` : `${summary}.`;
   }

@@ -158,6 +158,12 @@ export class Filigrane {
     detector?: boolean;
     onProgress?: (progress: Progress) => void;
   }): Promise<AiVerdict>;
+  /** Where the models run, chosen once per session (WebGPU only with a hardware adapter). */
+  runtime(): Promise<{ provider: 'wasm' | 'webgpu'; reason: string }>;
+  /** Cues in one camera frame (RGBA pixels); boxes are in the frame's pixels. */
+  frameCues(frame: { width: number; height: number; rgba: Uint8Array }, options?: {
+    faces?: boolean; nsfw?: boolean; text?: boolean;
+  }): Promise<FrameCues>;
   heapStats(): Promise<{ allocatedBytes: number }>;
   dispose(): void;
 }
@@ -194,5 +200,14 @@ export interface Cues {
   metadata: Array<{ kind: string; detail: string }>;
   unavailable: Array<{ cue: string; code: string; message: string }>;
   /** Milliseconds per stage: decode (header, provenance, pixels), faces, nsfw, text. */
+  timings_ms: Record<string, number>;
+}
+
+export interface FrameCues {
+  width: number;
+  height: number;
+  faces: { box: Box; score: number }[];
+  nsfw: { verdict: string; score: number } | null;
+  text: { box: Box; text: string; pii: { kind: string }[] }[];
   timings_ms: Record<string, number>;
 }

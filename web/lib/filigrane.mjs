@@ -96,6 +96,11 @@ export class Filigrane {
     return this.#call('cues', [bytes, { faces, nsfw, text, thorough }], signal, onProgress);
   }
 
+  /** Cues in one camera frame ({width, height, rgba}); the pixels are transferred, not copied. */
+  frameCues(frame, { faces = true, nsfw = false, text = false, signal } = {}) {
+    return this.#call('frameCues', [frame, { faces, nsfw, text }], signal, undefined, [frame.rgba.buffer]);
+  }
+
   /** The nudity cue alone: {flagged, verdict, score, classes}. */
   nudity(bytes, { signal, onProgress } = {}) {
     return this.#call('nudity', [bytes], signal, onProgress);
@@ -117,6 +122,11 @@ export class Filigrane {
    */
   aiVerdict(bytes, { detector = true, signal, onProgress } = {}) {
     return this.#call('aiVerdict', [bytes, { detector }], signal, onProgress);
+  }
+
+  /** Where the models run, chosen once per session: {provider: 'wasm'|'webgpu', reason}. */
+  runtime() {
+    return this.#call('runtime', []);
   }
 
   heapStats() {
@@ -160,7 +170,7 @@ export class Filigrane {
     this.#pending.clear();
   }
 
-  #call(op, args, signal, onProgress) {
+  #call(op, args, signal, onProgress, transfer = []) {
     if (!this.#worker) return Promise.reject(new FiligraneError('disposed', 'Filigrane was disposed'));
     if (signal?.aborted) return Promise.reject(new FiligraneError('cancelled', 'cancelled before it started'));
     return new Promise((resolve, reject) => {
@@ -173,7 +183,7 @@ export class Filigrane {
       signal?.addEventListener('abort', onAbort, { once: true });
       const cleanup = () => signal?.removeEventListener('abort', onAbort);
       this.#pending.set(id, { resolve, reject, cleanup, onProgress });
-      this.#worker.postMessage({ id, op, args });
+      this.#worker.postMessage({ id, op, args }, transfer);
     });
   }
 }

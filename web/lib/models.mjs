@@ -14,7 +14,7 @@ const verifiedBytes = new Map();
  *   registry: () => Promise<Record<string, {sha256: string, bytes: number}>>,
  *   loadBytes: (name: string, entry: object, onProgress?: (loaded: number, total: number) => void) => Promise<Uint8Array>,
  *   loadOrt: () => Promise<object>,
- *   sessionOptions?: object,
+ *   sessionOptions?: object | (() => Promise<object>),
  * }} config
  */
 export function configureModels(config) {
@@ -82,7 +82,8 @@ export async function modelSession(name, { onProgress } = {}) {
       const [ort, bytes] = await Promise.all([ortRuntime(), modelBytes(name, { onProgress })]);
       try {
         // Level 3 = errors only: ONNX Runtime's graph-optimisation notices are not for users.
-        return await ort.InferenceSession.create(bytes, requireHost().sessionOptions ?? { logSeverityLevel: 3 });
+        const options = requireHost().sessionOptions;
+        return await ort.InferenceSession.create(bytes, (typeof options === 'function' ? await options() : options) ?? { logSeverityLevel: 3 });
       } catch (err) {
         throw new FiligraneError('internal', `the ${name} model could not be loaded: ${err?.message ?? err}`);
       }

@@ -9,20 +9,42 @@ import { createAnalysis } from './analysis.mjs';
 import { createCues } from './cues.mjs';
 import { configureModels } from './models.mjs';
 import { FiligraneError } from './errors.mjs';
+import { chooseProvider, ORT_BUILDS } from './accelerator.mjs';
 
 const MODELS_URL = new URL('../models/', import.meta.url);
+const ORT_URL = new URL('./ort/', import.meta.url);
 let currentProgress = null; // progress callback of the call in flight
 
-/** Fetches a model with byte-level progress; the service worker caches it. */
-async function fetchModel(name, entry, onProgress) {
+// Chosen once per session; the page may force one with worker.mjs?provider=wasm|webgpu.
+const providerChoice = chooseProvider({ requested: new URL(self.location.href).searchParams.get('provider') });
+
+/**
+ * Offline without the file: the service worker answers 503 with the bytes
+ * the offline pack still misses. Said as one sentence a person can act on.
+ */
+function needsDownload(missingBytes) {
+  const size = missingBytes > 0 ? ` of ${Math.max(1, Math.round(missingBytes / 1e6))} MB` : '';
+  return new FiligraneError('needs_download', `This needs a one-time download${size}; connect once and choose Make available offline`);
+}
+
+/** Fetches a file of the offline pack; offline and not stored gives needs_download. */
+async function fetchPackFile(url, init = {}) {
   let response;
   try {
-    response = await fetch(new URL(entry.url, MODELS_URL));
-  } catch (err) {
-    throw new FiligraneError('model_unavailable', `the ${name} model could not be downloaded (${err.message}); it is cached after the first use while online`);
+    response = await fetch(url, init);
+  } catch {
+    throw needsDownload(0);
   }
-  if (!response.ok) throw new FiligraneError('model_unavailable', `the ${name} model is not part of this build (HTTP ${response.status})`);
-  const total = Number(response.headers.get('content-length')) || entry.bytes || 0;
+  const missing = response.headers.get('X-Filigrane-Missing-Bytes');
+  if (response.status === 503 && missing !== null) throw needsDownload(Number(missing));
+  return response;
+}
+
+/** A pack file's bytes with byte-level progress (the service worker caches it). */
+async function fetchPackBytes(url, what, onProgress, expectedBytes = 0) {
+  const response = await fetchPackFile(url);
+  if (!response.ok) throw new FiligraneError('model_unavailable', `${what} is not part of this build (HTTP ${response.status})`);
+  const total = Number(response.headers.get('content-length')) || expectedBytes;
   const report = onProgress ?? currentProgress;
   if (!response.body || !report) return new Uint8Array(await response.arrayBuffer());
   const chunks = [];
@@ -32,7 +54,7 @@ async function fetchModel(name, entry, onProgress) {
     if (done) break;
     chunks.push(value);
     loaded += value.length;
-    report({ what: `model ${name}`, loaded, total });
+    report({ what, loaded, total });
   }
   const bytes = new Uint8Array(loaded);
   let offset = 0;
@@ -40,34 +62,55 @@ async function fetchModel(name, entry, onProgress) {
   return bytes;
 }
 
+/** Fetches a model with byte-level progress; the service worker caches it. */
+function fetchModel(name, entry, onProgress) {
+  return fetchPackBytes(new URL(entry.url, MODELS_URL), `model ${name}`, onProgress, entry.bytes);
+}
+
 configureModels({
   registry: async () => {
-    const response = await fetch(new URL('index.json', MODELS_URL));
-    if (!response.ok) throw new FiligraneError('model_unavailable', 'this build lists no models');
+    const response = await fetch(new URL('index.json', MODELS_URL)).catch(() => null);
+    if (!response?.ok) throw new FiligraneError('model_unavailable', 'this build lists no models');
     return response.json();
   },
   loadBytes: fetchModel,
   loadOrt: async () => {
-    const ort = await import('./ort/ort.wasm.min.mjs');
-    ort.env.wasm.wasmPaths = new URL('./ort/', import.meta.url).href;
+    const { provider } = await providerChoice;
+    const build = ORT_BUILDS[provider];
+    // Every file is checked first, so a missing one offline is one clear
+    // sentence rather than "Failed to fetch dynamically imported module".
+    await fetchPackFile(new URL(build.glue, ORT_URL));
+    await fetchPackFile(new URL(build.bundle, ORT_URL));
+    await fetchPackFile(new URL(build.wasm, ORT_URL), { method: 'HEAD' });
+    const ort = await import(new URL(build.bundle, ORT_URL).href);
+    // ONNX Runtime fetches its WebAssembly itself (its thread-pool workers load it too).
+    ort.env.wasm.wasmPaths = ORT_URL.href;
     // Where the page is cross-origin isolated (COOP/COEP: the site, not the
     // extension) ONNX Runtime may run its own thread pool beside this worker.
     ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.max(1, Math.min(4, navigator.hardwareConcurrency ?? 1)) : 1;
     return ort;
   },
+  sessionOptions: async () => ({
+    executionProviders: ORT_BUILDS[(await providerChoice).provider].executionProviders,
+    // Level 3 = errors only: ONNX Runtime's graph-optimisation notices are not for users.
+    logSeverityLevel: 3,
+  }),
 });
 
 async function loadC2paWasm() {
-  const c2pa = await import('./c2pa/c2pa.js');
-  await c2pa.default({ module_or_path: new URL('./c2pa/c2pa_bg.wasm', import.meta.url) });
+  const moduleUrl = new URL('./c2pa/c2pa.js', import.meta.url);
+  await fetchPackFile(moduleUrl);
+  const wasm = await fetchPackBytes(new URL('./c2pa/c2pa_bg.wasm', import.meta.url), 'the C2PA validator');
+  const c2pa = await import(moduleUrl.href);
+  await c2pa.default({ module_or_path: wasm });
   return c2pa;
 }
 
 const ready = createFiligraneCore().then((module) => {
   const ops = createCoreOps(module);
   const loadAsset = async (name, spec) => {
-    const response = await fetch(new URL(spec.url, MODELS_URL)).catch(() => null);
-    if (!response?.ok) throw new FiligraneError('model_unavailable', `a file of the ${name} model could not be downloaded`);
+    const response = await fetchPackFile(new URL(spec.url, MODELS_URL));
+    if (!response.ok) throw new FiligraneError('model_unavailable', `a file of the ${name} model could not be downloaded`);
     return new Uint8Array(await response.arrayBuffer());
   };
   return { ...ops, ...createAnalysis({ ops, loadC2paWasm }), ...createCues({ ops, module, loadAsset }) };
@@ -91,6 +134,10 @@ self.onmessage = (event) => {
       const ops = await ready;
       if (op === 'ping') {
         self.postMessage({ id, ok: true, result: { engine: 'webassembly', worker: true } });
+        return;
+      }
+      if (op === 'runtime') {
+        self.postMessage({ id, ok: true, result: await providerChoice });
         return;
       }
       if (typeof ops[op] !== 'function') throw new FiligraneError('invalid_argument', `unknown operation ${op}`);

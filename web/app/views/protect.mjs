@@ -63,6 +63,37 @@ export function setupProtect(ui) {
       bar.hidden = true;
     }
   }
+  /**
+   * A photo from the camera with the cues the viewfinder saw ({faces, text}
+   * boxes in the photo's pixels): covers them (text always with a solid fill,
+   * faces in the chosen style) and offers the download.
+   */
+  async function openWithCues(file, cues) {
+    ui.clearError();
+    ui.status('Covering what the camera saw…');
+    try {
+      const engine = await ui.engine;
+      let bytes = new Uint8Array(await file.arrayBuffer());
+      const text = cues.text.map((t) => t.box);
+      const faces = cues.faces.map((f) => f.box);
+      if (text.length) bytes = (await engine.redact(bytes, { regions: text, style: 'fill', format: 'png' })).bytes;
+      const out = await engine.redact(bytes, { regions: faces, style: $('redact-style').value, format: 'png' });
+      drawRgba($('redact-preview'), await engine.decodeRgba(out.bytes, { maxSide: 512 }));
+      if (redactUrl) URL.revokeObjectURL(redactUrl);
+      redactUrl = URL.createObjectURL(new Blob([out.bytes], { type: out.mime }));
+      const link = $('redact-download');
+      link.href = redactUrl;
+      link.download = `${file.name.replace(/\.[^.]*$/, '')}-redacted.png`;
+      $('redact-summary').textContent = `Covered ${faces.length + text.length} area${faces.length + text.length === 1 ? '' : 's'} the camera saw`
+        + ` (${faces.length} face${faces.length === 1 ? '' : 's'}, ${text.length} line${text.length === 1 ? '' : 's'} with personal data); metadata removed.`;
+      $('redact-result').hidden = false;
+      ui.status('Redacted on this device. Download it below.');
+    } catch (err) {
+      $('redact-result').hidden = true;
+      ui.error(err);
+    }
+  }
+
   $('redact-input').addEventListener('change', (e) => {
     const file = e.target.files?.[0];
     if (file) redactFile(file);
@@ -72,5 +103,5 @@ export function setupProtect(ui) {
     const file = e.target.files?.[0];
     if (file) open(file);
   });
-  return { open, redactFile };
+  return { open, redactFile, openWithCues };
 }

@@ -15,15 +15,15 @@ const $ = (id) => document.getElementById(id);
 const statusLine = $('status');
 const errorBox = $('error');
 
-// ?provider=wasm|webgpu forces ONNX Runtime's execution provider (comparisons, tests).
 const workerUrl = new URL('../lib/worker.mjs', import.meta.url);
+// ?provider=wasm|webgpu forces ONNX Runtime's execution provider (comparisons, benchmarks).
 const requestedProvider = new URL(location.href).searchParams.get('provider');
-if (requestedProvider) workerUrl.searchParams.set('provider', requestedProvider);
 
 const ui = {
   $,
   workerUrl,
-  engine: Filigrane.create({ workerUrl }),
+  requestedProvider,
+  engine: Filigrane.create({ workerUrl, provider: requestedProvider }),
   status(text) {
     statusLine.textContent = text;
   },

@@ -117,7 +117,8 @@ export interface CallOptions {
 
 export class Filigrane {
   /** Starts the worker and resolves once the WebAssembly module is ready. */
-  static create(options?: { workerUrl?: string | URL }): Promise<Filigrane>;
+  /** provider forces ONNX Runtime's execution provider (default: WebGPU with a hardware adapter, else WebAssembly). */
+  static create(options?: { workerUrl?: string | URL; provider?: 'wasm' | 'webgpu' | null }): Promise<Filigrane>;
   info(bytes: Uint8Array | ArrayBuffer, options?: DecodeOptions, call?: CallOptions): Promise<ImageInfo>;
   decodeRgba(bytes: Uint8Array | ArrayBuffer, options?: DecodeOptions & { maxSide?: number }, call?: CallOptions): Promise<RgbaImage>;
   encode(image: RgbaImage, options?: { format?: 'png' | 'jpeg'; quality?: number }, call?: CallOptions): Promise<Uint8Array>;

@@ -8,21 +8,27 @@ export { FiligraneError } from './errors.mjs';
 export class Filigrane {
   #worker = null;
   #workerUrl;
+  #workerName;
   #nextId = 1;
   #pending = new Map();
 
   /** Use Filigrane.create(). */
-  constructor(workerUrl) {
+  constructor(workerUrl, provider = null) {
     this.#workerUrl = workerUrl;
+    // The worker reads a forced ONNX Runtime provider from its name (a URL
+    // query would not survive the service worker's cached copy of the script).
+    this.#workerName = provider ? `filigrane-core:${provider}` : 'filigrane-core';
     this.#start();
   }
 
   /**
    * Starts the worker and waits until the WebAssembly module is ready.
-   * @param {{workerUrl?: string|URL}} [options]
+   * @param {{workerUrl?: string|URL, provider?: 'wasm'|'webgpu'|null}} [options]
+   *   provider forces ONNX Runtime's execution provider (by default: WebGPU
+   *   with a hardware GPU adapter, WebAssembly otherwise)
    */
-  static async create({ workerUrl = new URL('./worker.mjs', import.meta.url) } = {}) {
-    const f = new Filigrane(workerUrl);
+  static async create({ workerUrl = new URL('./worker.mjs', import.meta.url), provider = null } = {}) {
+    const f = new Filigrane(workerUrl, provider);
     await f.#call('ping', []);
     return f;
   }
@@ -139,7 +145,7 @@ export class Filigrane {
   }
 
   #start() {
-    this.#worker = new Worker(this.#workerUrl, { type: 'module', name: 'filigrane-core' });
+    this.#worker = new Worker(this.#workerUrl, { type: 'module', name: this.#workerName });
     this.#worker.onmessage = (event) => {
       const { id, ok, result, error, progress } = event.data;
       const entry = this.#pending.get(id);

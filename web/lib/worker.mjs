@@ -15,8 +15,8 @@ const MODELS_URL = new URL('../models/', import.meta.url);
 const ORT_URL = new URL('./ort/', import.meta.url);
 let currentProgress = null; // progress callback of the call in flight
 
-// Chosen once per session; the page may force one with worker.mjs?provider=wasm|webgpu.
-const providerChoice = chooseProvider({ requested: new URL(self.location.href).searchParams.get('provider') });
+// Chosen once per session; Filigrane.create({provider}) may force one through the worker's name.
+const providerChoice = chooseProvider({ requested: /^filigrane-core:(\w+)$/.exec(self.name)?.[1] ?? null });
 
 /**
  * Offline without the file: the service worker answers 503 with the bytes

@@ -159,7 +159,7 @@ export function setupCamera(ui) {
   }
 
   async function textLoop(run) {
-    run.textEngine = await Filigrane.create({ workerUrl: ui.workerUrl });
+    run.textEngine = await Filigrane.create({ workerUrl: ui.workerUrl, provider: ui.requestedProvider });
     while (session === run) {
       const t0 = performance.now();
       if (video.readyState >= 2) {

@@ -79,6 +79,10 @@ site: build-wasm npm-deps models
 	cp $(WASM_DIR)/filigrane_web.mjs $(WASM_DIR)/filigrane_web.wasm $(SITE_DIR)/lib/
 	# Loaded on first use only: ONNX Runtime Web (wasm backend), the C2PA validator, the models.
 	mkdir -p $(SITE_DIR)/lib/ort $(SITE_DIR)/lib/c2pa
+	# QR and barcode reader (zxing-wasm): its ES module keeps its ../share.js import.
+	mkdir -p $(SITE_DIR)/lib/zxing/reader
+	cp node_modules/zxing-wasm/dist/es/reader/index.js $(SITE_DIR)/lib/zxing/reader/
+	cp node_modules/zxing-wasm/dist/es/share.js node_modules/zxing-wasm/dist/reader/zxing_reader.wasm $(SITE_DIR)/lib/zxing/
 	cp node_modules/onnxruntime-web/dist/ort.wasm.min.mjs node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.mjs \
 	   node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm $(SITE_DIR)/lib/ort/
 	cp node_modules/@contentauth/c2pa-wasm/pkg/c2pa.js node_modules/@contentauth/c2pa-wasm/pkg/c2pa_bg.wasm $(SITE_DIR)/lib/c2pa/

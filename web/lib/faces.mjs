@@ -280,13 +280,15 @@ export async function detectFaces(args) {
  * {faces, tiles (inferences run), minFace (smallest face size, image px, the
  * tiling made detectable; larger than options.minFace when maxTiles capped it)}.
  */
-export async function scanFaces({ ops, module, session, ort, rgba, width, height, options = {} }) {
+export async function scanFaces({ ops, module, session, ort, rgba, width, height, options = {}, onTile = null }) {
   const mod = module ?? ops?.module;
   validate({ module: mod, session, ort, rgba, width, height });
   const plan = planFaceTiles(mod, width, height, options);
   const tileHeads = [];
-  for (const { tile, data } of tileInputs(mod, rgba, width, height, plan.tiles)) {
+  const inputs = tileInputs(mod, rgba, width, height, plan.tiles);
+  for (const [i, { tile, data }] of inputs.entries()) {
     tileHeads.push({ tile, heads: await inferFaceInput({ session, ort, data }) });
+    onTile?.(i + 1, inputs.length);
   }
   const minFace = plan.effectiveMinFace ?? { ...DEFAULT_FACE_OPTIONS, ...options }.minFace;
   return { faces: facesFromHeads(mod, tileHeads, width, height, options), tiles: plan.tiles.length, minFace };

@@ -9,6 +9,7 @@ import { createAnalysis } from './analysis.mjs';
 import { createCues } from './cues.mjs';
 import { configureModels } from './models.mjs';
 import { FiligraneError } from './errors.mjs';
+import { configureCodeReader } from './codes.mjs';
 
 const MODELS_URL = new URL('../models/', import.meta.url);
 let currentProgress = null; // progress callback of the call in flight
@@ -57,6 +58,16 @@ configureModels({
   },
 });
 
+// The QR and barcode reader (zxing-wasm), copied to lib/zxing/ by make site.
+configureCodeReader({
+  loadReader: async () => {
+    const module = await import('./zxing/reader/index.js');
+    const response = await fetch(new URL('./zxing/zxing_reader.wasm', import.meta.url)).catch(() => null);
+    if (!response?.ok) throw new FiligraneError('model_unavailable', 'the QR and barcode reader could not be downloaded');
+    return { module, wasm: new Uint8Array(await response.arrayBuffer()) };
+  },
+});
+
 async function loadC2paWasm() {
   const c2pa = await import('./c2pa/c2pa.js');
   await c2pa.default({ module_or_path: new URL('./c2pa/c2pa_bg.wasm', import.meta.url) });
@@ -70,7 +81,7 @@ const ready = createFiligraneCore().then((module) => {
     if (!response?.ok) throw new FiligraneError('model_unavailable', `a file of the ${name} model could not be downloaded`);
     return new Uint8Array(await response.arrayBuffer());
   };
-  return { ...ops, ...createAnalysis({ ops, loadC2paWasm }), ...createCues({ ops, module, loadAsset }) };
+  return { ...ops, ...createAnalysis({ ops, loadC2paWasm }), ...createCues({ ops, module, loadAsset, progressHook: () => currentProgress }) };
 });
 
 function transferablesOf(result) {

@@ -73,8 +73,8 @@ test('proposed boxes: one per finding with kind and why; faces grown and clipped
 
 test('only faces and nudity follow the chosen style; face strengths are stronger than the text default', () => {
   assert.deepEqual([...STYLED_KINDS].sort(), ['face', 'nudity']);
-  assert.equal(faceStrength('blur', 100).sigma, 50);
-  assert.equal(faceStrength('pixelate', 100).cell, 34);
+  assert.equal(faceStrength('blur', 100).sigma, 100);
+  assert.equal(faceStrength('pixelate', 100).cell, 50);
   assert.equal(faceStrength('blur', 10).sigma, 12);
   assert.deepEqual(faceStrength('fill', 100), {});
 });

@@ -57,7 +57,7 @@ test('--boxes covers the given boxes with a solid fill whatever --style says', (
 });
 
 test('the JSON --dry-run prints is accepted back by --boxes', () => {
-  const printed = { file: 'x.png', width: 480, height: 130, style: 'fill', boxes: [{ id: 'email-1', kind: 'email', x: 5, y: 5, width: 20, height: 10, why: 'e-mail address', source: 'detected' }] };
+  const printed = { file: 'x.png', width: 480, height: 134, style: 'fill', boxes: [{ id: 'email-1', kind: 'email', x: 5, y: 5, width: 20, height: 10, why: 'e-mail address', source: 'detected' }] };
   const output = path.join(dir, 'again.png');
   const r = cli('redact', contact, output, '--boxes', boxFile('printed.json', printed));
   assert.equal(r.status, 0, r.stderr);
@@ -69,7 +69,7 @@ const bad = [
   ['no list', '{"regions": 3}', /holds no list of boxes/],
   ['a box without width', [{ x: 1, y: 1, height: 5 }], /box 1 has no valid width/],
   ['an empty box', [{ x: 1, y: 1, width: 0, height: 5 }], /box 1 is empty/],
-  ['a box outside the image', [{ x: 10, y: 10, width: 5, height: 5 }, { x: 470, y: 100, width: 50, height: 10 }], /box 2 .*reaches outside the 480 × 130 image/],
+  ['a box outside the image', [{ x: 10, y: 10, width: 5, height: 5 }, { x: 470, y: 100, width: 50, height: 10 }], /box 2 .*reaches outside the 480 × 134 image/],
   ['100,000 boxes', Array.from({ length: 100_000 }, (_, i) => ({ x: i % 400, y: 1, width: 1, height: 1 })), /100000 boxes is too many: at most 4096/],
 ];
 for (const [what, content, message] of bad) {

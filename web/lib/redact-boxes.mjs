@@ -16,13 +16,15 @@ export const MAX_BOXES = 4096;
 export const STYLED_KINDS = new Set(['face', 'nudity']);
 
 /**
- * Face strength as a fraction of the face box's shorter side s. The core's
- * default (sigma s/4, cells s/4) is made for text; at these strengths
- * BlazeFace finds no face in any redacted face of the shared people photos
- * and the region's correlation with the original is low (bench/redaction.md,
- * tools/eval/face-strength.mjs).
+ * Face strength from the face box's shorter side s: blur sigma = s, or s/2
+ * pixel cells (2 cells across). The core's default (sigma and cells s/4) is
+ * made for text; on the 549 labelled faces of the shared people photos
+ * BlazeFace still found 9 (blur) and 18 (pixelate) at that strength, 0 and 4
+ * at these (a solid fill: 5, neighbouring faces in crowds), and the median
+ * correlation with the original fell from 0.48 to 0.16 (blur)
+ * (tools/eval_face_strength.mjs, bench/redaction.md).
  */
-export const FACE_STRENGTH = Object.freeze({ blurSigma: 0.5, pixelCells: 3 });
+export const FACE_STRENGTH = Object.freeze({ blurSigma: 1, pixelCells: 2 });
 
 /** The redact options for one face box of shorter side `size`. */
 export function faceStrength(style, size) {

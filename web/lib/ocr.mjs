@@ -204,14 +204,56 @@ function attachPii(module, items, kinds) {
       }
     }
   }
+  wrappedValues(module, items, prepared, kinds);
   if (passes.some((p) => p.words && p.kinds.has('labelled_name'))) nameBesideLabel(items);
+}
+
+// Values wrapped onto the next line: the last box of a line and the first box
+// of the line below it (starting near the same left edge) read as one text.
+// Only for kinds that cannot be made by accident: checksummed card numbers
+// and IBANs, and web addresses broken after "?", "&", "=" or "/".
+function wrappedValues(module, items, prepared, kinds) {
+  const wanted = kinds === 0 ? ALL_PII_KINDS : kinds;
+  const numberKinds = wanted & (PII_BITS.card | PII_BITS.iban);
+  const urls = Boolean(wanted & PII_BITS.url_token);
+  if (!numberKinds && !urls) return;
+  const lines = groupLines(items);
+  const add = (i, m) => {
+    if (!items[i].pii.some((p) => p.kind === m.kind && p.value === m.value)) items[i].pii.push(m.why ? { kind: m.kind, value: m.value, why: m.why } : { kind: m.kind, value: m.value });
+  };
+  for (let l = 0; l + 1 < lines.length; l++) {
+    const a = lines[l].at(-1);
+    const first = items[lines[l][0]].box;
+    const A = items[a].box;
+    // The next line: starts below this one within two line heights, at about the same left edge.
+    const next = lines.slice(l + 1).find((line) => {
+      const B = items[line[0]].box;
+      return B.y > A.y + A.height * 0.5 && B.y < A.y + A.height * 2.2 && Math.abs(B.x - first.x) < 2 * A.height;
+    });
+    if (!next) continue;
+    const b = next[0];
+    if (numberKinds) {
+      const left = prepared[a].numbers, right = prepared[b].numbers;
+      const joined = left + right;
+      for (const m of findPii(module, joined, numberKinds)) {
+        const leftLength = Array.from(left).length;
+        if (m.begin < leftLength && m.end > leftLength) { add(a, m); add(b, m); }
+      }
+    }
+    if (urls && /(?:https?:\/\/|www\.)\S*[?&=/]$/.test(prepared[a].spaced)) {
+      const left = prepared[a].spaced;
+      for (const m of findPersonalWords(left + prepared[b].spaced, new Set(['url_token']))) {
+        if (m.begin < left.length && m.end > left.length) { add(a, m); add(b, m); }
+      }
+    }
+  }
 }
 
 // A label alone in its box ("Passenger", "Name:") with a name in the box to
 // its right on the same line or just below it (forms, tickets, labels).
 function nameBesideLabel(items) {
   for (const label of items) {
-    if (!LONE_LABEL.test(label.text)) continue;
+    if (!LONE_LABEL.test(label.text.replace(/0/g, 'O'))) continue;  // "SHIP T0:" as read
     const b = label.box;
     const candidates = items.filter((v) => v !== label && (
       // right of it on the same line

@@ -26,7 +26,8 @@ const NAME_LABEL = new RegExp(`(?<![${L}])(${PERSON_LABELS})\\s*[:：]\\s*(${TIT
 export const LONE_LABEL = new RegExp(`^\\s*${PERSON_LABELS}\\s*[:：]?\\s*$`, 'u');
 const ROUTE_LABELS = /^(?:from|to)$/i;
 // A value that reads as a name: two to four name words, or SURNAME/GIVEN.
-const NAME_VALUE = new RegExp(`^\\s*${TITLE}(?:${NAME_WORD}(?:[\\s,]+${NAME_WORD}){1,3}|${NAME_WORD}\\s*/\\s*${NAME_WORD}(?:\\s+${NAME_WORD})?)\\s*$`, 'u');
+// (The recogniser drops the gap in large bold type: "PabloSchmidt" counts too.)
+const NAME_VALUE = new RegExp(`^\\s*${TITLE}(?:${NAME_WORD}(?:[\\s,]+${NAME_WORD}){1,3}|${NAME_WORD}\\s*/\\s*${NAME_WORD}(?:\\s+${NAME_WORD})?|\\p{Lu}\\p{Ll}+\\p{Lu}\\p{Ll}+)\\s*$`, 'u');
 
 const TLDS = 'com|org|net|edu|gov|io|co|uk|de|fr|nl|be|ch|at|it|es|pt|se|no|dk|fi|pl|cz|eu|info|me|dev|app|ca|au|us|jp|br|mx|in|ru|ie';
 const AT = '(?:\\s*[\\[({<]\\s*at\\s*[\\])}>]\\s*|\\s+at\\s+|\\s*\\(a\\)\\s*|\\s*\\[a\\]\\s*)';
@@ -45,7 +46,8 @@ const NOT_HANDLES = new Set(['look', 'looking', 'meet', 'me', 'us', 'him', 'her'
   'is', 'are', 'was', 'were', 'be', 'and', 'or', 'the', 'a', 'an', 'me', 'you', 'we', 'they', 'i', 'go', 'went', 'sign', 'up', 'log', 'in',
   'click', 'tap', 'email', 'e-mail', 'mail', 'write', 'contact', 'reach', 'ping', 'message', 'dm']);
 
-const URL_CANDIDATE = /(?:https?:\/\/|www\.)[^\s<>"']+|(?<![@\w.-])[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,12}\/[^\s<>"']+/gi;
+// A URL may be read as two boxes split after "?", "&", "=" or "/": one space there is kept in it.
+const URL_CANDIDATE = /(?:https?:\/\/|www\.)(?:[^\s<>"']|(?<=[?&=/])\s(?=[^\s<>"']))+|(?<![@\w.-])[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,12}\/[^\s<>"']+/gi;
 const TOKEN_KEYS = /[?&#;](?:token|access_token|id_token|refresh_token|auth|authorization|key|api_key|apikey|sig|signature|session|sessionid|sid|code|otp|pass|password|pwd|reset|invite|secret|jwt|ticket|uid|user|userid|email|e)=[^&#\s]{3,}/i;
 const PERSONAL_PATH = /\/(?:users?|home|u|profile|profiles|people|in|member|members|account|accounts|author|~)\/[^/?#\s]{2,}|\/~[A-Za-z0-9._-]{2,}|[A-Za-z]:\\Users\\[^\\\s]{2,}/i;
 // A path or query value that looks like a random secret: 20+ characters mixing letters and digits.
@@ -57,14 +59,16 @@ const ADDRESS_PATTERNS = [
   // 221B Baker Street, 1600 Amphitheatre Pkwy
   new RegExp(`(?<![\\d${L}])\\d{1,5}[A-Za-z]?,?\\s+(?:${NAME_WORD}\\s+){0,3}(?:${STREET_SUFFIX})\\b\\.?(?:\\s*,?\\s*(?:Apt|Suite|Unit|Flat|#)\\.?\\s*\\w+)?`, 'u'),
   // 12 rue de la Paix, 3 bis avenue Foch
-  new RegExp(`(?<![\\d${L}])\\d{1,4}(?:\\s?(?:bis|ter))?,?\\s+(?:rue|avenue|av\\.|boulevard|bd|place|chemin|allée|impasse|quai|route|cours)\\s+[${L}'’ -]{2,40}`, 'iu'),
+  new RegExp(`(?<![\\d${L}])\\d{1,4}(?:\\s?(?:bis|ter))?,?\\s*(?:rue|avenue|av\\.|boulevard|bd|place|chemin|allée|impasse|quai|route|cours)\\s*\\p{Lu}[${L}'’ -]{2,40}`, 'iu'),
   // Hauptstraße 5, Keizersgracht 123, Via Roma 10
   new RegExp(`(?<![${L}])[\\p{Lu}][${L}-]*(?:straße|strasse|str\\.|weg|gasse|platz|allee|ring|damm|ufer|straat|laan|gracht|plein|kade|steeg|vägen|gatan|gade|vej)\\s+\\d{1,4}[a-z]?(?!\\d)`, 'u'),
   new RegExp(`(?<![${L}])(?:Via|Viale|Piazza|Corso|Calle|Avenida|Rua|Plaza|Paseo|Carrer)\\s+[${L}'’ ]{2,40},?\\s*\\d{1,4}(?!\\d)`, 'u'),
   // Springfield, IL 62704
-  new RegExp(`(?<![${L}])\\p{Lu}[\\p{Ll}]+(?:\\s\\p{Lu}[\\p{Ll}]+)*,\\s*(?:AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC)\\s+\\d{5}(?:-\\d{4})?(?!\\d)`, 'u'),
+  new RegExp(`(?<![${L}])\\p{Lu}[\\p{Ll}]+(?:\\s\\p{Lu}[\\p{Ll}]+)*,\\s*(?:AL|AK|AZ|AR|CA|C[O0]|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|M[O0]|MT|NE|NV|NH|NJ|NM|NY|NC|ND|[O0]H|[O0]K|[O0]R|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC)\\s*\\d{5}(?:-\\d{4})?(?!\\d)`, 'u'),
   // UK postcodes (SW1A 1AA)
   /(?<![A-Za-z0-9])(?:[A-PR-UWYZ][A-HK-Y]?\d[A-HJKPSTUW\d]?)\s?\d[ABD-HJLNP-UW-Z]{2}(?![A-Za-z0-9])/,
+  // A postcode and a town after a comma, ending the text or before another comma: "…, 80331 München"
+  new RegExp(`,\\s*(?:[A-Z]{1,2}-)?\\d{5}\\s+\\p{Lu}[\\p{Ll}]+(?:[\\s-]\\p{Lu}[\\p{Ll}]+){0,2}(?=\\s*(?:,|$))`, 'u'),
   // A line that is a postcode and a town: 75008 Paris, D-10115 Berlin, 1017 AB Amsterdam
   new RegExp(`^\\s*(?:[A-Z]{1,2}-)?(?:\\d{5}|\\d{4}\\s?[A-Z]{2}|\\d{4})\\s+\\p{Lu}[\\p{Ll}]+(?:[\\s-]\\p{Lu}[\\p{Ll}]+){0,2}(?:\\s+(?:CEDEX|Cedex)(?:\\s\\d{1,2})?)?\\s*$`, 'u'),
   /(?<![A-Za-z])(?:P\.?\s?O\.?\s?Box|Postfach|Boîte postale|BP)\s+\d{1,6}(?!\d)/i,
@@ -81,7 +85,10 @@ function push(out, kind, match, index, why) {
  */
 export function findPersonalWords(text, kinds = null) {
   const want = (k) => !kinds || kinds.has(k);
-  const s = String(text);
+  // The recogniser reads German ß as Greek β or as B (same length: positions hold).
+  // A zero before lower-case letters is a capital O ("0ak Drive"). Same length: positions hold.
+  const s = String(text).replace(/β/g, 'ß').replace(/(stra|Stra|STRA)[B8](e|E)/g, '$1ß$2')
+    .replace(/(^|[^\p{L}\p{N}])0(?=\p{Ll}{2})/gu, '$1O');
   const out = [];
   if (want('email_obfuscated')) {
     for (const m of s.matchAll(OBFUSCATED_EMAIL)) {
@@ -99,7 +106,7 @@ export function findPersonalWords(text, kinds = null) {
   if (want('url_token')) {
     const glued = s;
     for (const m of glued.matchAll(URL_CANDIDATE)) {
-      const url = m[0].replace(/[).,;:!?]+$/, '');
+      const url = m[0].replace(/[).,;:!?]+$/, '').replace(/\s/g, '');
       let why = null;
       if (TOKEN_KEYS.test(url)) why = 'web address with a token, key or session in it';
       else if (PERSONAL_PATH.test(url)) why = 'web address with a personal path (a user or profile name)';
@@ -108,7 +115,7 @@ export function findPersonalWords(text, kinds = null) {
           if (/\d/.test(r[1]) && /[A-Za-z]/.test(r[1])) { why = 'web address with a long random code (a private link)'; break; }
         }
       }
-      if (why) push(out, 'url_token', url, m.index, why);
+      if (why) out.push({ kind: 'url_token', begin: m.index, end: m.index + m[0].length, value: url, why });
     }
     const local = s.match(LOCAL_PATH);
     if (local) push(out, 'url_token', local[0], local.index, 'file path with a user name in it');

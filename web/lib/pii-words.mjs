@@ -39,6 +39,9 @@ const PROVIDER_EMAIL = new RegExp(
   '(?<![\\w.%+-])([A-Za-z0-9][A-Za-z0-9._%+-]{1,63})\\s+(?:on|at|@)\\s+((?:gmail|googlemail|yahoo|ymail|outlook|hotmail|live|msn|icloud|me|mac|'
   + 'proton|protonmail|pm|gmx|web|aol|yandex|mail|fastmail|zoho|tutanota|tuta|hey|posteo|mailbox|orange|free|laposte|t-online|btinternet|comcast)'
   + '\\s*(?:\\.|\\s+dot\\s+)\\s*[a-z]{2,6}(?:\\.[a-z]{2})?)(?![A-Za-z0-9])', 'gi');
+// All gaps lost: "evagarcia94atprotondotcom" (known providers only).
+const GLUED_EMAIL = new RegExp(
+  '(?<![A-Za-z0-9])([a-z0-9][a-z0-9._-]{1,40}?)at(gmail|googlemail|outlook|hotmail|yahoo|icloud|proton|protonmail|gmx|aol|yandex|fastmail|posteo)dot(com|net|org|de|fr|me|ch)(?![A-Za-z0-9])', 'gi');
 // Words that precede "at <place>" in ordinary prose.
 const NOT_HANDLES = new Set(['look', 'looking', 'meet', 'me', 'us', 'him', 'her', 'them', 'it', 'this', 'that', 'here', 'there', 'home',
   'work', 'works', 'worked', 'working', 'stay', 'staying', 'arrive', 'arrived', 'arriving', 'live', 'lives', 'lived', 'study', 'studied',
@@ -57,20 +60,22 @@ const LOCAL_PATH = /(?:^|\s)(?:\/home\/[A-Za-z0-9._-]{2,}|\/Users\/[A-Za-z0-9._-
 const STREET_SUFFIX = 'Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Way|Court|Ct|Place|Pl|Terrace|Close|Crescent|Square|Sq|Parkway|Pkwy|Highway|Hwy|Circle|Cir|Trail|Row|Mews|Gardens|Grove|Walk';
 const ADDRESS_PATTERNS = [
   // 221B Baker Street, 1600 Amphitheatre Pkwy
-  new RegExp(`(?<![\\d${L}])\\d{1,5}[A-Za-z]?,?\\s+(?:${NAME_WORD}\\s+){0,3}(?:${STREET_SUFFIX})\\b\\.?(?:\\s*,?\\s*(?:Apt|Suite|Unit|Flat|#)\\.?\\s*\\w+)?`, 'u'),
+  // (The recogniser drops gaps: "5587OakDrive", "Senditto973ElmAvenue".)
+  new RegExp(`(?<!\\d)\\d{1,5}[A-Za-z]?,?\\s*(?:${NAME_WORD}\\s*){1,3}?(?:${STREET_SUFFIX})(?![\\p{Ll}])\\.?(?:\\s*,?\\s*(?:Apt|Suite|Unit|Flat|#)\\.?\\s*\\w+)?`, 'u'),
   // 12 rue de la Paix, 3 bis avenue Foch
-  new RegExp(`(?<![\\d${L}])\\d{1,4}(?:\\s?(?:bis|ter))?,?\\s*(?:rue|avenue|av\\.|boulevard|bd|place|chemin|allée|impasse|quai|route|cours)\\s*\\p{Lu}[${L}'’ -]{2,40}`, 'iu'),
+  new RegExp(`(?<!\\d)\\d{1,4}(?:\\s?(?:bis|ter))?,?\\s*(?:rue|avenue|av\\.|boulevard|bd|place|chemin|allée|impasse|quai|route|cours)\\s*\\p{Lu}[${L}'’ -]{2,40}`, 'iu'),
   // Hauptstraße 5, Keizersgracht 123, Via Roma 10
   new RegExp(`(?<![${L}])[\\p{Lu}][${L}-]*(?:straße|strasse|str\\.|weg|gasse|platz|allee|ring|damm|ufer|straat|laan|gracht|plein|kade|steeg|vägen|gatan|gade|vej)\\s+\\d{1,4}[a-z]?(?!\\d)`, 'u'),
   new RegExp(`(?<![${L}])(?:Via|Viale|Piazza|Corso|Calle|Avenida|Rua|Plaza|Paseo|Carrer)\\s+[${L}'’ ]{2,40},?\\s*\\d{1,4}(?!\\d)`, 'u'),
   // Springfield, IL 62704
-  new RegExp(`(?<![${L}])\\p{Lu}[\\p{Ll}]+(?:\\s\\p{Lu}[\\p{Ll}]+)*,\\s*(?:AL|AK|AZ|AR|CA|C[O0]|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|M[O0]|MT|NE|NV|NH|NJ|NM|NY|NC|ND|[O0]H|[O0]K|[O0]R|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC)\\s*\\d{5}(?:-\\d{4})?(?!\\d)`, 'u'),
+  new RegExp(`(?<![${L}])\\p{Lu}[\\p{Ll}]+(?:\\s\\p{Lu}[\\p{Ll}]+)*,\\s*(?:AL|AK|AZ|AR|CA|C[O0]|CT|DE|FL|GA|H[Il1]|[Il1]D|[Il1]L|[Il1]N|[Il1]A|KS|KY|LA|ME|MD|MA|M[Il1]|MN|MS|M[O0]|MT|NE|NV|NH|NJ|NM|NY|NC|ND|[O0]H|[O0]K|[O0]R|PA|R[Il1]|SC|SD|TN|TX|UT|VT|VA|WA|WV|W[Il1]|WY|DC)\\s*\\d{5}(?:-\\d{4})?(?!\\d)`, 'u'),
   // UK postcodes (SW1A 1AA)
-  /(?<![A-Za-z0-9])(?:[A-PR-UWYZ][A-HK-Y]?\d[A-HJKPSTUW\d]?)\s?\d[ABD-HJLNP-UW-Z]{2}(?![A-Za-z0-9])/,
+  // (a 1 read as l or I: "SWlA 6AA")
+  /(?<![A-Za-z0-9])(?:[A-PR-UWYZ][A-HK-Y]?[\dlI][A-HJKPSTUW\dl]?)\s?\d[ABD-HJLNP-UW-Z]{2}(?![A-Za-z0-9])/,
   // A postcode and a town after a comma, ending the text or before another comma: "…, 80331 München"
-  new RegExp(`,\\s*(?:[A-Z]{1,2}-)?\\d{5}\\s+\\p{Lu}[\\p{Ll}]+(?:[\\s-]\\p{Lu}[\\p{Ll}]+){0,2}(?=\\s*(?:,|$))`, 'u'),
+  new RegExp(`,\\s*(?:[A-Z]{1,2}-)?\\d{5}\\s*\\p{Lu}[\\p{Ll}]+(?:[\\s-]\\p{Lu}[\\p{Ll}]+){0,2}(?=\\s*(?:,|$))`, 'u'),
   // A line that is a postcode and a town: 75008 Paris, D-10115 Berlin, 1017 AB Amsterdam
-  new RegExp(`^\\s*(?:[A-Z]{1,2}-)?(?:\\d{5}|\\d{4}\\s?[A-Z]{2}|\\d{4})\\s+\\p{Lu}[\\p{Ll}]+(?:[\\s-]\\p{Lu}[\\p{Ll}]+){0,2}(?:\\s+(?:CEDEX|Cedex)(?:\\s\\d{1,2})?)?\\s*$`, 'u'),
+  new RegExp(`^\\s*(?:[A-Z]{1,2}-)?(?:\\d{5}|\\d{4}\\s?[A-Z]{2}|\\d{4})\\s*\\p{Lu}[\\p{Ll}]+(?:[\\s-]\\p{Lu}[\\p{Ll}]+){0,2}(?:\\s+(?:CEDEX|Cedex)(?:\\s\\d{1,2})?)?\\s*$`, 'u'),
   /(?<![A-Za-z])(?:P\.?\s?O\.?\s?Box|Postfach|Boîte postale|BP)\s+\d{1,6}(?!\d)/i,
 ];
 
@@ -87,7 +92,7 @@ export function findPersonalWords(text, kinds = null) {
   const want = (k) => !kinds || kinds.has(k);
   // The recogniser reads German ß as Greek β or as B (same length: positions hold).
   // A zero before lower-case letters is a capital O ("0ak Drive"). Same length: positions hold.
-  const s = String(text).replace(/β/g, 'ß').replace(/(stra|Stra|STRA)[B8](e|E)/g, '$1ß$2')
+  const s = String(text).replace(/β/g, 'ß').replace(/(stra|Stra|STRA)[BS8](e|E)/g, '$1ß$2')
     .replace(/(^|[^\p{L}\p{N}])0(?=\p{Ll}{2})/gu, '$1O');
   const out = [];
   if (want('email_obfuscated')) {
@@ -96,6 +101,10 @@ export function findPersonalWords(text, kinds = null) {
       const plainWords = !/[\[({<]/.test(m[0]);
       if (!spelled) continue;  // name@example.com is the core's e-mail matcher's
       if (plainWords && NOT_HANDLES.has(m[1].toLowerCase())) continue;
+      push(out, 'email_obfuscated', m[0], m.index, 'e-mail address written with "at"/"dot" instead of @ and .');
+    }
+    for (const m of s.matchAll(GLUED_EMAIL)) {
+      if (out.some((o) => o.begin <= m.index && o.end > m.index)) continue;
       push(out, 'email_obfuscated', m[0], m.index, 'e-mail address written with "at"/"dot" instead of @ and .');
     }
     for (const m of s.matchAll(PROVIDER_EMAIL)) {
@@ -142,7 +151,8 @@ export function findPersonalWords(text, kinds = null) {
 export function looksLikeName(text, label = '') {
   // "From" / "To" alone above a value is a route on tickets and labels far more often than a person.
   if (ROUTE_LABELS.test(String(label).trim().replace(/\s*[:：]$/, ''))) return false;
-  return NAME_VALUE.test(String(text));
+  // Beside a label, a second word the recogniser read in lower case ("Kenji silva") still counts.
+  return NAME_VALUE.test(String(text)) || /^\s*\p{Lu}\p{Ll}+\s+\p{L}\p{Ll}+\s*$/u.test(String(text));
 }
 
 export const WORD_KINDS = Object.freeze(['email_obfuscated', 'url_token', 'labelled_name', 'postal_address']);

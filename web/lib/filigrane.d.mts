@@ -140,7 +140,7 @@ export class Filigrane {
   }, call?: CallOptions): Promise<{ bytes: Uint8Array; width: number; height: number; mime: string }>;
   /** Sensitive-content cues: faces, nudity, personal data in text, metadata. */
   cues(bytes: Uint8Array | ArrayBuffer, options?: CallOptions & {
-    faces?: boolean; nsfw?: boolean; text?: boolean;
+    faces?: boolean; nsfw?: boolean; text?: boolean; /** QR codes and barcodes; default: as text */ codes?: boolean;
     /** Scan for faces down to 24 px at full resolution and read doubtful text lines again at full size
      *  (slow on large photos); redactCues always does. */
     thorough?: boolean;
@@ -203,7 +203,11 @@ export interface Cues {
   /** How deep the face scan went: faces smaller than min_face pixels were not looked for. */
   face_scan?: { mode: 'quick' | 'thorough'; min_face: number; tiles: number };
   nsfw: { classes: Record<'Drawing' | 'Hentai' | 'Neutral' | 'Porn' | 'Sexy', number>; verdict: 'nudity' | 'suggestive' | 'none'; score: number } | null;
-  text: Array<{ box: Box; text: string; score: number; pii: Array<{ kind: string; value: string }> }>;
+  /** pii kinds: email, phone, card, iban, ipv4, date_of_birth (core matchers), email_obfuscated,
+   *  url_token, labelled_name, postal_address (word matchers; these carry `why`). */
+  text: Array<{ box: Box; text: string; score: number; pii: Array<{ kind: string; value: string; why?: string }> }>;
+  /** QR codes and barcodes (ZXing-C++): what each carries and where it is. */
+  codes: Array<{ kind: 'qr' | 'barcode'; format: string; text: string; box: Box }>;
   metadata: Array<{ kind: string; detail: string }>;
   unavailable: Array<{ cue: string; code: string; message: string }>;
   /** Milliseconds per stage: decode (header, provenance, pixels), faces, nsfw, text. */

@@ -92,8 +92,8 @@ export class Filigrane {
   }
 
   /** Finds faces, nudity, personal text and metadata cues (models load on first use). */
-  cues(bytes, { faces = true, nsfw = true, text = true, thorough = false, signal, onProgress } = {}) {
-    return this.#call('cues', [bytes, { faces, nsfw, text, thorough }], signal, onProgress);
+  cues(bytes, { faces = true, nsfw = true, text = true, codes = text, thorough = false, signal, onProgress } = {}) {
+    return this.#call('cues', [bytes, { faces, nsfw, text, codes, thorough }], signal, onProgress);
   }
 
   /** The nudity cue alone: {flagged, verdict, score, classes}. */

@@ -65,7 +65,7 @@ const ADDRESS_PATTERNS = [
   // 12 rue de la Paix, 3 bis avenue Foch
   new RegExp(`(?<!\\d)\\d{1,4}(?:\\s?(?:bis|ter))?,?\\s*(?:rue|avenue|av\\.|boulevard|bd|place|chemin|allée|impasse|quai|route|cours)\\s*\\p{Lu}[${L}'’ -]{2,40}`, 'iu'),
   // Hauptstraße 5, Keizersgracht 123, Via Roma 10
-  new RegExp(`(?<![${L}])[\\p{Lu}][${L}-]*(?:straße|strasse|str\\.|weg|gasse|platz|allee|ring|damm|ufer|straat|laan|gracht|plein|kade|steeg|vägen|gatan|gade|vej)\\s+\\d{1,4}[a-z]?(?!\\d)`, 'u'),
+  new RegExp(`(?<![${L}])[\\p{Lu}][${L}-]*(?:straße|strasse|str\\.|weg|gasse|platz|allee|ring|damm|ufer|straat|laan|gracht|plein|kade|steeg|vägen|gatan|gade|vej)\\s*\\d{1,4}[a-z]?(?!\\d)`, 'u'),
   new RegExp(`(?<![${L}])(?:Via|Viale|Piazza|Corso|Calle|Avenida|Rua|Plaza|Paseo|Carrer)\\s+[${L}'’ ]{2,40},?\\s*\\d{1,4}(?!\\d)`, 'u'),
   // Springfield, IL 62704
   new RegExp(`(?<![${L}])\\p{Lu}[\\p{Ll}]+(?:\\s\\p{Lu}[\\p{Ll}]+)*,\\s*(?:AL|AK|AZ|AR|CA|C[O0]|CT|DE|FL|GA|H[Il1]|[Il1]D|[Il1]L|[Il1]N|[Il1]A|KS|KY|LA|ME|MD|MA|M[Il1]|MN|MS|M[O0]|MT|NE|NV|NH|NJ|NM|NY|NC|ND|[O0]H|[O0]K|[O0]R|PA|R[Il1]|SC|SD|TN|TX|UT|VT|VA|WA|WV|W[Il1]|WY|DC)\\s*\\d{5}(?:-\\d{4})?(?!\\d)`, 'u'),
@@ -93,7 +93,8 @@ export function findPersonalWords(text, kinds = null) {
   // The recogniser reads German ß as Greek β or as B (same length: positions hold).
   // A zero before lower-case letters is a capital O ("0ak Drive"). Same length: positions hold.
   const s = String(text).replace(/β/g, 'ß').replace(/(stra|Stra|STRA)[BS8](e|E)/g, '$1ß$2')
-    .replace(/(^|[^\p{L}\p{N}])0(?=\p{Ll}{2})/gu, '$1O');
+    .replace(/(^|[^\p{L}\p{N}])0(?=\p{Ll}{2})/gu, '$1O')
+    .replace(/(?<=\d)[oO](?=\d)/g, '0');  // and a letter o between digits is a zero ("130o1")
   const out = [];
   if (want('email_obfuscated')) {
     for (const m of s.matchAll(OBFUSCATED_EMAIL)) {

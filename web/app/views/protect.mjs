@@ -5,9 +5,10 @@
 import { acceptDrops, drawRgba } from './common.mjs';
 import { kindLabel, proposedBoxes } from '../../lib/redact-boxes.mjs';
 
-// Seconds per megapixel of a thorough pass in Chromium on 2 cores
-// (bench/redaction.md), for the estimate shown before it starts.
-const SECONDS_PER_MEGAPIXEL = { faces: 0.55, text: 0.45, nsfw: 0.02, base: 1.5 };
+// Seconds per megapixel of a thorough pass in Chromium on 2 busy cores
+// (bench/redaction.md: faces + text 6.4 s at 1 MP, 17.7 s at 3 MP, 78 s at
+// 12 MP), for the estimate shown before it starts.
+const SECONDS_PER_MEGAPIXEL = { faces: 4, text: 2.2, nsfw: 0.05, base: 1.5 };
 const MIN_BOX = 4;  // image px: smaller drags are clicks
 
 export function setupProtect(ui) {

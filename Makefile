@@ -82,6 +82,10 @@ site: build-wasm npm-deps models
 	# Two ONNX Runtime builds: WebAssembly (CPU) and WebGPU; a session downloads only the one it uses.
 	cp $(addprefix node_modules/onnxruntime-web/dist/,ort.wasm.min.mjs ort-wasm-simd-threaded.mjs ort-wasm-simd-threaded.wasm \
 	   ort.webgpu.min.mjs ort-wasm-simd-threaded.asyncify.mjs ort-wasm-simd-threaded.asyncify.wasm) $(SITE_DIR)/lib/ort/
+	# QR and barcode reader (zxing-wasm): its ES module keeps its ../share.js import.
+	mkdir -p $(SITE_DIR)/lib/zxing/reader
+	cp node_modules/zxing-wasm/dist/es/reader/index.js $(SITE_DIR)/lib/zxing/reader/
+	cp node_modules/zxing-wasm/dist/es/share.js node_modules/zxing-wasm/dist/reader/zxing_reader.wasm $(SITE_DIR)/lib/zxing/
 	cp node_modules/@contentauth/c2pa-wasm/pkg/c2pa.js node_modules/@contentauth/c2pa-wasm/pkg/c2pa_bg.wasm $(SITE_DIR)/lib/c2pa/
 	node tools/write_model_index.mjs $(SITE_DIR)
 	node tools/write_precache.mjs $(SITE_DIR)

@@ -22,7 +22,7 @@ import { readText, parseDictionary, compactText, DEFAULT_OCR_OPTIONS } from '../
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 // ---------- fake data, fixed seed ----------
-function rng(seed) {
+export function rng(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -32,9 +32,9 @@ function rng(seed) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
-const pick = (r, list) => list[Math.floor(r() * list.length)];
-const digits = (r, n) => Array.from({ length: n }, () => Math.floor(r() * 10)).join('');
-const upper = (r, n) => Array.from({ length: n }, () => String.fromCharCode(65 + Math.floor(r() * 26))).join('');
+export const pick = (r, list) => list[Math.floor(r() * list.length)];
+export const digits = (r, n) => Array.from({ length: n }, () => Math.floor(r() * 10)).join('');
+export const upper = (r, n) => Array.from({ length: n }, () => String.fromCharCode(65 + Math.floor(r() * 26))).join('');
 
 function luhnCheckDigit(body) {
   let sum = 0;
@@ -65,12 +65,12 @@ const FIRST = ['anna', 'jean', 'li', 'omar', 'sofia', 'lukas', 'maria', 'kenji',
 const LAST = ['martin', 'schmidt', 'rossi', 'dubois', 'nowak', 'garcia', 'silva', 'tanaka', 'jansen', 'keller'];
 const DOMAINS = ['example.com', 'example.org', 'mail.example.net', 'example.co.uk', 'post.example.de'];
 
-function fakeEmail(r) {
+export function fakeEmail(r) {
   const sep = pick(r, ['.', '_', '']);
   const tail = r() < 0.4 ? digits(r, 2) : '';
   return `${pick(r, FIRST)}${sep}${pick(r, LAST)}${tail}@${pick(r, DOMAINS)}`;
 }
-function fakePhone(r) {
+export function fakePhone(r) {
   const forms = [
     () => `+33 6 ${digits(r, 2)} ${digits(r, 2)} ${digits(r, 2)} ${digits(r, 2)}`,
     () => `+44 20 7946 ${digits(r, 4)}`,
@@ -83,7 +83,7 @@ function fakePhone(r) {
   ];
   return pick(r, forms)();
 }
-function fakeCard(r) {
+export function fakeCard(r) {
   const kind = pick(r, ['visa', 'visa', 'mc', 'amex', 'discover']);
   const prefix = { visa: '4', mc: '5' + (1 + Math.floor(r() * 5)), amex: pick(r, ['34', '37']), discover: '6011' }[kind];
   const length = kind === 'amex' ? 15 : 16;
@@ -93,7 +93,7 @@ function fakeCard(r) {
   if (kind === 'amex') return `${number.slice(0, 4)} ${number.slice(4, 10)} ${number.slice(10)}`;
   return group4(number);
 }
-function fakeIban(r) {
+export function fakeIban(r) {
   const country = pick(r, ['DE', 'FR', 'GB', 'NL', 'ES', 'IT', 'BE']);
   const bban = {
     DE: () => digits(r, 18),
@@ -187,7 +187,7 @@ export const THEMES = [
 ];
 
 // ---------- scoring ----------
-function canonical(kind, value) {
+export function canonical(kind, value) {
   const v = compactText(value);
   if (kind === 'email') return v.toLowerCase();
   if (kind === 'iban') return v.toUpperCase().replace(/[^A-Z0-9]/g, '');

@@ -2,7 +2,7 @@
 // `make site`: writes the service worker's build manifest.
 // - the shell: every file of the built site except the pack, precached at install;
 // - the offline pack: the large files features load on first use (models,
-//   ONNX Runtime, the C2PA validator), each with its size and sha256, so the
+//   ONNX Runtime, the C2PA validator, the QR and barcode reader), each with its size and sha256, so the
 //   service worker can store them by content and check them before storing;
 //   ONNX Runtime's two builds are tagged with the execution provider they serve
 //   (a device downloads only the one it uses);
@@ -24,7 +24,7 @@ const files = [];
   }
 })(root);
 
-const PACK = /^(models\/.+\.(onnx|txt)$|lib\/ort\/|lib\/c2pa\/)/;
+const PACK = /^(models\/.+\.(onnx|txt)$|lib\/ort\/|lib\/c2pa\/|lib\/zxing\/)/;
 const PROVIDER = [[/^lib\/ort\/(ort\.wasm\.min\.mjs|ort-wasm-simd-threaded\.(mjs|wasm))$/, 'wasm'],
   [/^lib\/ort\/(ort\.webgpu\.min\.mjs|ort-wasm-simd-threaded\.asyncify\.(mjs|wasm))$/, 'webgpu']];
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');

@@ -38,6 +38,10 @@ test('face boxes appear in the viewfinder and the shutter leads to a redacted do
     assert.match(await b.page.textContent('#camera-kinds'), /Not checked: Accessibility markers/);
 
     await b.page.getByRole('button', { name: 'Take photo' }).click();
+    // Protect's editor opens with the viewfinder's face boxes proposed; the person confirms.
+    await b.page.waitForSelector('#redact-editor:not([hidden])', { timeout: 120_000 });
+    assert.ok(await b.page.locator('#redact-overlay .redact-box[data-kind="face"]').count() > 0, 'face boxes proposed');
+    await b.page.click('#redact-confirm');
     await b.page.waitForSelector('#redact-result:not([hidden])', { timeout: 120_000 });
     assert.equal(await b.page.isVisible('#view-protect'), true);
     assert.equal(await b.page.evaluate(() => document.getElementById('camera-video').srcObject), null, 'the camera is off after the photo');

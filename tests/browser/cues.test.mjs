@@ -1,6 +1,6 @@
 // Sensitive-content cues in the page: Inspect draws the boxes of personal data
-// found by OCR; Protect redacts with one choice of file and offers a download
-// without metadata, in which OCR no longer finds the planted strings.
+// found by OCR; Protect proposes boxes, covers them on confirm and offers a
+// download without metadata, in which OCR no longer finds the planted strings.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -42,8 +42,12 @@ test('Protect redacts personal data in one step and the download has none of it'
   await b.page.check('#redact-pii');
   await b.page.selectOption('#redact-style', 'fill');
   await b.page.setInputFiles('#redact-input', contact);
+  // The automatic pass proposes the two lines; confirming covers what is shown.
+  await b.page.waitForSelector('#redact-editor:not([hidden])', { timeout: 120_000 });
+  assert.equal(await b.page.locator('#redact-overlay .redact-box').count(), 2);
+  await b.page.click('#redact-confirm');
   await b.page.waitForSelector('#redact-result:not([hidden])', { timeout: 120_000 });
-  assert.match(await b.page.textContent('#redact-summary'), /Covered 2 areas .*2 lines with personal data.*metadata removed/);
+  assert.match(await b.page.textContent('#redact-summary'), /Covered 2 areas \(1 e-mail address, 1 payment card number.*\); text and drawn boxes with a solid fill; metadata removed/);
   // The real download, as a person gets it.
   const [download] = await Promise.all([b.page.waitForEvent('download'), b.page.click('#redact-download')]);
   assert.match(download.suggestedFilename(), /^contact-redacted\.png$/);

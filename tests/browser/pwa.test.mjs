@@ -84,7 +84,7 @@ test('a photo shared from another app opens in Protect', async () => {
   });
   await b.page.goto(`${b.baseUrl}#protect-shared`);
   await b.page.waitForSelector('#view-protect:not([hidden])');
-  await b.page.waitForFunction(() => !document.getElementById('redact-result').hidden || !document.getElementById('protect-result').hidden, null, { timeout: 60_000 });
+  await b.page.waitForSelector('#redact-editor:not([hidden])', { timeout: 120_000 });
 });
 
 test('dark mode follows the system, has a toggle, and every control shows its focus', async () => {

@@ -99,7 +99,7 @@ async function route() {
     // A photo shared from another app (share_target): open it in Protect.
     selectTab($('tab-protect'));
     const file = await takeSharedFile();
-    if (file) views.protect.open?.(file);
+    if (file) views.protect.redactFile(file);
     return;
   }
   const tab = $(`tab-${hash}`);

@@ -5,6 +5,7 @@
 import { FiligraneError } from '../lib/errors.mjs';
 import { commands } from './commands/index.mjs';
 import { UsageError } from './cli-support.mjs';
+import { releaseModelSessions } from '../lib/models.mjs';
 
 const EXIT = { ok: 0, internal: 1, input: 2, usage: 64 };
 const INPUT_CODES = new Set(['invalid_argument', 'unsupported_format', 'corrupt_data', 'too_large', 'not_found', 'unreadable']);
@@ -59,3 +60,10 @@ try {
     process.exitCode = EXIT.internal;
   }
 }
+
+// Exit as soon as the work is done: the output is already written (renamed
+// into place), and ONNX Runtime's sessions and threads must not keep the
+// process alive (a script with a timeout would lose a finished result).
+await releaseModelSessions().catch(() => {});
+await new Promise((resolve) => process.stdout.write('', () => process.stderr.write('', resolve)));
+process.exit();

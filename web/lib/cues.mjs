@@ -10,9 +10,12 @@ import { FACE_MODEL, FACE_SCAN, faceScanMode, scanFaces } from './faces.mjs';
 import { classifyNudity, NSFW_MODEL_NAME, NSFW_INPUT_SIZE } from './nsfw.mjs';
 import { OCR_DET_MODEL, OCR_REC_MODEL, readText, verifiedDictionary } from './ocr.mjs';
 import { createRedactOps } from './redact-ops.mjs';
+import { findCodes } from './codes.mjs';
 import { CUE_KINDS } from './cue-kinds.mjs';
+import { checkStyle, faceStrength, proposedBoxes, STYLED_KINDS, validateBoxes } from './redact-boxes.mjs';
 
 export { CUE_KINDS };
+export { FACE_STRENGTH, MAX_BOXES, proposedBoxes, validateBoxes } from './redact-boxes.mjs';
 
 /** Metadata cues from the provenance report: GPS, serial numbers, owner names. */
 export function metadataCues(provenance) {
@@ -30,10 +33,12 @@ export function metadataCues(provenance) {
 let dictionaryPromise = null;
 
 /**
- * @param {{ops: object, module: object, loadAsset: (name: string, entry: object) => Promise<Uint8Array>}} options
- *   loadAsset reads a model's companion file (the OCR dictionary) checked by its own sha256.
+ * @param {{ops: object, module: object, loadAsset: (name: string, entry: object) => Promise<Uint8Array>,
+ *          progressHook?: () => ((p: {what, loaded, total}) => void) | null}} options
+ *   loadAsset reads a model's companion file (the OCR dictionary) checked by its own sha256;
+ *   progressHook gives the progress callback of the call in flight (the worker's).
  */
-export function createCues({ ops, module, loadAsset }) {
+export function createCues({ ops, module, loadAsset, progressHook = null }) {
   const redactOps = createRedactOps(module);
 
   async function ocrDictionary() {
@@ -50,9 +55,10 @@ export function createCues({ ops, module, loadAsset }) {
    * Finds the cues in an image file.
    * @returns {Promise<{width, height, faces, nsfw, text, metadata, unavailable}>}
    */
-  async function cues(bytes, { faces = true, nsfw = true, text = true, thorough = false, onProgress } = {}) {
+  async function cues(bytes, { faces = true, nsfw = true, text = true, codes = text, thorough = false, onProgress } = {}) {
     const clock = () => globalThis.performance?.now() ?? Date.now();
     const started = clock();
+    const report = onProgress ?? progressHook?.() ?? null;
     const provenance = ops.provenance(bytes);
     const shown = ops.header(bytes); // boxes are in these (displayed, full-size) pixels
     // Decode no more pixels than the analyses asked for need: OCR and a
@@ -60,13 +66,13 @@ export function createCues({ ops, module, loadAsset }) {
     // nudity model (224 x 224) work from a reduced-scale decode.
     const mode = faces ? faceScanMode(module, shown.width, shown.height, thorough) : 'thorough';
     const scan = FACE_SCAN[mode];
-    const need = Math.max(text ? Infinity : 0, faces ? scan.workingMinSide : 0, nsfw ? 2 * NSFW_INPUT_SIZE : 0);
+    const need = Math.max(text || codes ? Infinity : 0, faces ? scan.workingMinSide : 0, nsfw ? 2 * NSFW_INPUT_SIZE : 0);
     const { width, height, rgba } = ops.decodeRgba(bytes, { minSide: Number.isFinite(need) ? need : 0 });
     const timings = { decode: clock() - started };
     const scaleX = shown.width / width;
     const scaleY = shown.height / height;
     const ort = (faces || nsfw || text) ? await ortRuntime() : null;
-    const result = { width: shown.width, height: shown.height, faces: [], nsfw: null, text: [], metadata: metadataCues(provenance), unavailable: [] };
+    const result = { width: shown.width, height: shown.height, faces: [], nsfw: null, text: [], codes: [], metadata: metadataCues(provenance), unavailable: [] };
     const guard = async (what, run) => {
       const t0 = clock();
       try {
@@ -80,7 +86,8 @@ export function createCues({ ops, module, loadAsset }) {
     if (faces) {
       await guard('faces', async () => {
         const session = await modelSession(FACE_MODEL, { onProgress });
-        const found = await scanFaces({ module, session, ort, rgba, width, height, options: { maxTiles: scan.maxTiles } });
+        const found = await scanFaces({ module, session, ort, rgba, width, height, options: { maxTiles: scan.maxTiles },
+          onTile: report ? (done, total) => report({ what: 'faces', loaded: done, total }) : null });
         result.faces = found.faces.map((f) => ({
           box: { x: Math.round(f.x * scaleX), y: Math.round(f.y * scaleY), width: Math.round(f.width * scaleX), height: Math.round(f.height * scaleY) },
           score: f.score,
@@ -99,7 +106,17 @@ export function createCues({ ops, module, loadAsset }) {
         const [det, rec, dictionary] = await Promise.all([
           modelSession(OCR_DET_MODEL, { onProgress }), modelSession(OCR_REC_MODEL, { onProgress }), ocrDictionary()]);
         // A thorough scan (redaction) reads doubtful lines again at full resolution.
+        report?.({ what: 'text', loaded: 0, total: 1 });
         result.text = await readText({ module, sessions: { det, rec }, ort, rgba, width, height, options: { dictionary, refine: thorough } });
+        report?.({ what: 'text', loaded: 1, total: 1 });
+      });
+    }
+    if (codes) {
+      // QR codes and barcodes: what they carry is reported, and they are covered as personal data.
+      await guard('codes', async () => {
+        report?.({ what: 'codes', loaded: 0, total: 1 });
+        result.codes = (await findCodes({ rgba, width, height })).map((c) => ({ ...c,
+          box: { x: Math.round(c.box.x * scaleX), y: Math.round(c.box.y * scaleY), width: Math.round(c.box.width * scaleX), height: Math.round(c.box.height * scaleY) } }));
       });
     }
     // Milliseconds per stage (model downloads included), for benchmarks.
@@ -109,21 +126,56 @@ export function createCues({ ops, module, loadAsset }) {
 
   /**
    * Finds the chosen cues and redacts them; the output carries no metadata.
-   * @returns {Promise<{bytes, width, height, mime, regions: number, cues: object}>}
+   * Personal text, codes and the caller's own `regions` are always covered
+   * with a solid fill: blurred or pixelated text can be read back (deblurring,
+   * Depix). `style` applies to faces (and nudity) only, at strengths the face
+   * detector cannot find a face in afterwards (FACE_STRENGTH).
+   * @returns {Promise<{bytes, width, height, mime, regions: number, boxes: object[], cues: object}>}
    */
-  async function redactCues(bytes, { faces = false, pii = false, nsfw = false, style = 'blur', format = 'png', quality = 90, regions = [], onProgress } = {}) {
+  async function redactCues(bytes, { faces = false, pii = false, nsfw = false, style = 'fill', format = 'png', quality = 90, regions = [], onProgress } = {}) {
     if (!faces && !pii && !nsfw && regions.length === 0) {
       throw new FiligraneError('invalid_argument', 'choose what to redact: faces, personal data, nudity or regions');
     }
+    checkStyle(style);
+    const header = ops.header(bytes);
+    const extra = validateBoxes(regions, header, { kind: 'user' });
     // Redaction scans thoroughly: a face the quick scan skips would leak.
-    const found = await cues(bytes, { faces, nsfw, text: pii, thorough: true, onProgress });
-    for (const u of found.unavailable) throw new FiligraneError(u.code, u.message);
-    const boxes = [...regions];
-    if (faces) boxes.push(...found.faces.map((f) => f.box));
-    if (pii) boxes.push(...found.text.filter((t) => t.pii.length > 0).map((t) => t.box));
-    if (nsfw && found.nsfw?.verdict === 'nudity') boxes.push({ x: 0, y: 0, width: found.width, height: found.height });
-    const out = redactOps.redact(bytes, { regions: boxes, style, format, quality });
-    return { ...out, regions: boxes.length, cues: found };
+    const found = (faces || pii || nsfw) ? await cues(bytes, { faces, nsfw, text: pii, thorough: true, onProgress }) : null;
+    for (const u of found?.unavailable ?? []) throw new FiligraneError(u.code, u.message);
+    const boxes = [...(found ? proposedBoxes(found, { faces, pii, nsfw }) : []), ...extra];
+    const out = redactBoxes(bytes, boxes, { style, format, quality, checked: true });
+    return { ...out, regions: boxes.length, boxes, cues: found };
+  }
+
+  /**
+   * Covers exactly `boxes` ([{x, y, width, height, kind?}] in displayed
+   * pixels) and re-encodes with no metadata: what the Protect editor shows at
+   * confirm. Boxes of kind 'face' or 'nudity' get `style`; every other box
+   * (text, codes, boxes the user drew) a solid fill.
+   */
+  function redactBoxes(bytes, boxes, { style = 'fill', format = 'png', quality = 90, checked = false } = {}) {
+    checkStyle(style);
+    if (format !== 'png' && format !== 'jpeg') throw new FiligraneError('invalid_argument', `unknown format ${format} (png or jpeg)`);
+    const q = Number(quality);
+    if (!Number.isInteger(q) || q < 1 || q > 100) throw new FiligraneError('invalid_argument', 'JPEG quality must be a whole number 1..100');
+    const header = checked ? null : ops.header(bytes);
+    const list = checked ? boxes : validateBoxes(boxes, header);
+    let image = ops.decodeRgba(bytes);
+    const solid = list.filter((b) => !STYLED_KINDS.has(b.kind));
+    const styled = list.filter((b) => STYLED_KINDS.has(b.kind));
+    if (solid.length) image = redactOps.redactRgba(image, { regions: solid, style: 'fill' });
+    if (styled.length && style === 'fill') image = redactOps.redactRgba(image, { regions: styled, style: 'fill' });
+    else {
+      // Faces: one strength per face size (the core derives its default from
+      // the box; FACE_STRENGTH is stronger, measured in bench/redaction.md).
+      for (const b of styled) {
+        const size = Math.min(b.width, b.height);
+        const strength = faceStrength(style, size);
+        image = redactOps.redactRgba(image, { regions: [b], style, ...strength });
+      }
+    }
+    const out = ops.encode(image, { format, quality: q });
+    return { bytes: out, width: image.width, height: image.height, mime: format === 'jpeg' ? 'image/jpeg' : 'image/png', regions: list.length };
   }
 
   /** The nudity cue alone (for page scanning): {flagged, verdict, score, classes}. */
@@ -170,6 +222,6 @@ export function createCues({ ops, module, loadAsset }) {
     return result;
   }
 
-  return { cues, redactCues, nudity, frameCues, redactRegions: redactOps.redact, cueKinds: () => CUE_KINDS };
+  return { cues, redactCues, redactBoxes, proposeBoxes: proposedBoxes, nudity, frameCues, redactRegions: redactOps.redact, cueKinds: () => CUE_KINDS };
 }
 

@@ -14,6 +14,7 @@ const USER_TEXT = {
   too_large: 'This image is too large to open safely',
   not_found: 'Nothing was found',
   unreadable: 'This file could not be read',
+  unwritable: 'The result could not be saved',
   internal: 'Something went wrong inside Filigrane',
   unsupported_feature: 'This version of Filigrane cannot do that yet',
   worker_failed: 'The image engine stopped unexpectedly',

@@ -190,33 +190,39 @@ export async function inferFaceInput({ session, ort, data }) {
  * triangle filter, the same tent the per-tile path uses) and each tile is a
  * crop of that level image. Crop corners snap to whole pixels of the level
  * image; the returned tiles carry the snapped position so boxes map back
- * exactly. Levels that would upscale use tileTensorData.
- * @returns {Array<{tile: {x, y, side, level}, data: Float32Array}>}
+ * exactly. Levels that would upscale use tileTensorData. A generator: one
+ * tile's input (768 KB) and one level image exist at a time, not all 392
+ * inputs of a 12 MP photo at once (300 MB).
+ * @returns {Generator<{tile: {x, y, side, level}, data: Float32Array}>}
  */
-export function tileInputs(module, rgba, width, height, tiles, size = FACE_MODEL_SIZE) {
+export function* tileInputs(module, rgba, width, height, tiles, size = FACE_MODEL_SIZE) {
   const bySide = new Map();
   for (const tile of tiles) {
     if (!bySide.has(tile.side)) bySide.set(tile.side, []);
     bySide.get(tile.side).push(tile);
   }
-  const out = [];
   let source = null;  // the image as a core handle, made once when some level needs it
   try {
     for (const [side, group] of bySide) {
       const scale = size / side;
       const levelWidth = Math.round(width * scale);
       const levelHeight = Math.round(height * scale);
-      if (scale >= 1 || levelWidth < 1 || levelHeight < 1) {
-        for (const tile of group) out.push({ tile, data: tileTensorData(rgba, width, height, tile, size) });
+      // Tiles at the image's own scale (the finest level of a thorough scan,
+      // most of its tiles) are plain crops of the image itself.
+      const native = Math.abs(scale - 1) < 1e-9;
+      if (!native && (scale > 1 || levelWidth < 1 || levelHeight < 1)) {
+        for (const tile of group) yield { tile, data: tileTensorData(rgba, width, height, tile, size) };
         continue;
       }
-      source ??= check(binding(module, 'imageFromRgba')(width, height, rgba)).image;
-      const level = check(source.resized(levelWidth, levelHeight, 1, levelWidth * levelHeight + 1)).image;
-      let levelRgba;
-      try {
-        levelRgba = level.rgba();
-      } finally {
-        level.delete();
+      let levelRgba = rgba;
+      if (!native) {
+        source ??= check(binding(module, 'imageFromRgba')(width, height, rgba)).image;
+        const level = check(source.resized(levelWidth, levelHeight, 1, levelWidth * levelHeight + 1)).image;
+        try {
+          levelRgba = level.rgba();
+        } finally {
+          level.delete();
+        }
       }
       for (const tile of group) {
         const ox = Math.round(tile.x * scale);
@@ -234,13 +240,12 @@ export function tileInputs(module, rgba, width, height, tiles, size = FACE_MODEL
             data[o + 2] = (levelRgba[p + 2] * a) / 127.5 - 1;
           }
         }
-        out.push({ tile: { ...tile, x: ox / scale, y: oy / scale, side: size / scale }, data });
+        yield { tile: { ...tile, x: ox / scale, y: oy / scale, side: size / scale }, data };
       }
     }
   } finally {
     source?.delete();
   }
-  return out;
 }
 
 /**
@@ -280,13 +285,15 @@ export async function detectFaces(args) {
  * {faces, tiles (inferences run), minFace (smallest face size, image px, the
  * tiling made detectable; larger than options.minFace when maxTiles capped it)}.
  */
-export async function scanFaces({ ops, module, session, ort, rgba, width, height, options = {} }) {
+export async function scanFaces({ ops, module, session, ort, rgba, width, height, options = {}, onTile = null }) {
   const mod = module ?? ops?.module;
   validate({ module: mod, session, ort, rgba, width, height });
   const plan = planFaceTiles(mod, width, height, options);
   const tileHeads = [];
+  let done = 0;
   for (const { tile, data } of tileInputs(mod, rgba, width, height, plan.tiles)) {
     tileHeads.push({ tile, heads: await inferFaceInput({ session, ort, data }) });
+    onTile?.(++done, plan.tiles.length);
   }
   const minFace = plan.effectiveMinFace ?? { ...DEFAULT_FACE_OPTIONS, ...options }.minFace;
   return { faces: facesFromHeads(mod, tileHeads, width, height, options), tiles: plan.tiles.length, minFace };

@@ -98,8 +98,8 @@ export class Filigrane {
   }
 
   /** Finds faces, nudity, personal text and metadata cues (models load on first use). */
-  cues(bytes, { faces = true, nsfw = true, text = true, thorough = false, signal, onProgress } = {}) {
-    return this.#call('cues', [bytes, { faces, nsfw, text, thorough }], signal, onProgress);
+  cues(bytes, { faces = true, nsfw = true, text = true, codes = text, thorough = false, signal, onProgress } = {}) {
+    return this.#call('cues', [bytes, { faces, nsfw, text, codes, thorough }], signal, onProgress);
   }
 
   /** Cues in one camera frame ({width, height, rgba}); the pixels are transferred, not copied. */
@@ -112,9 +112,20 @@ export class Filigrane {
     return this.#call('nudity', [bytes], signal, onProgress);
   }
 
-  /** Finds the chosen cues and redacts them: {bytes, width, height, mime, regions, cues}. */
-  redactCues(bytes, { faces = false, pii = false, nsfw = false, style = 'blur', format = 'png', signal, onProgress } = {}) {
-    return this.#call('redactCues', [bytes, { faces, pii, nsfw, style, format }], signal, onProgress);
+  /**
+   * Finds the chosen cues and redacts them: {bytes, width, height, mime, regions, boxes, cues}.
+   * Text, codes and `regions` are always solid-filled; `style` applies to faces and nudity.
+   */
+  redactCues(bytes, { faces = false, pii = false, nsfw = false, style = 'fill', format = 'png', regions = [], signal, onProgress } = {}) {
+    return this.#call('redactCues', [bytes, { faces, pii, nsfw, style, format, regions }], signal, onProgress);
+  }
+
+  /**
+   * Covers exactly `boxes` ([{x, y, width, height, kind?}]): kinds 'face' and
+   * 'nudity' in `style`, every other box with a solid fill. {bytes, width, height, mime, regions}.
+   */
+  redactBoxes(bytes, boxes, { style = 'fill', format = 'png', quality = 90, signal } = {}) {
+    return this.#call('redactBoxes', [bytes, boxes, { style, format, quality }], signal);
   }
 
   /** Provenance plus C2PA signature validation (the validator loads on first use). */

@@ -93,3 +93,14 @@ export async function modelSession(name, { onProgress } = {}) {
   }
   return sessions.get(name);
 }
+
+/**
+ * Releases every ONNX Runtime session (and forgets it): a command-line
+ * process calls this once its output is written, so no runtime thread or
+ * worker keeps the process alive.
+ */
+export async function releaseModelSessions() {
+  const pending = [...sessions.values()];
+  sessions.clear();
+  await Promise.allSettled(pending.map(async (p) => (await p).release?.()));
+}

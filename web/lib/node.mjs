@@ -11,6 +11,7 @@ import { createAnalysis } from './analysis.mjs';
 import { createCues } from './cues.mjs';
 import { configureModels } from './models.mjs';
 import { readModelRegistry } from './model-registry.mjs';
+import { configureCodeReader } from './codes.mjs';
 
 export { FiligraneError } from './errors.mjs';
 
@@ -67,6 +68,18 @@ export async function createFiligraneNode({ modulePath = process.env.FILIGRANE_W
   const createFiligraneCore = createRequire(import.meta.url)(modulePath);
   const module = await createFiligraneCore();
   configureNodeModels();
+  configureCodeReader({
+    loadReader: async () => {
+      const require = createRequire(import.meta.url);
+      let wasmPath;
+      try {
+        wasmPath = require.resolve('zxing-wasm/reader/zxing_reader.wasm');
+      } catch {
+        throw new FiligraneError('model_unavailable', 'the QR and barcode reader (zxing-wasm) is not installed; run "make deps"');
+      }
+      return { module: await import('zxing-wasm/reader'), wasm: new Uint8Array(await readFile(wasmPath)) };
+    },
+  });
   const ops = createCoreOps(module);
   const loadAsset = async (name, spec) => {
     try {

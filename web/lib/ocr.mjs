@@ -4,6 +4,7 @@
 // matchers run in the C++ core (core/text) through the module's bindings.
 import { FiligraneError } from './errors.mjs';
 import { sha256Hex } from './models.mjs';
+import { findPersonalWords, LONE_LABEL, looksLikeName } from './pii-words.mjs';
 
 export const OCR_DET_MODEL = 'ocr-det';
 export const OCR_REC_MODEL = 'ocr-rec';
@@ -30,9 +31,14 @@ export const DEFAULT_OCR_OPTIONS = Object.freeze({
   refineMaxSide: 1920,     // detector long side cap for a crop
 });
 
-const PII_BITS = { email: 1, phone: 2, card: 4, iban: 8, ipv4: 16, date_of_birth: 32 };
+// The core's kinds (core/text/pii.h) and the word-level kinds of pii-words.mjs.
+const CORE_PII_BITS = { email: 1, phone: 2, card: 4, iban: 8, ipv4: 16, date_of_birth: 32 };
+const WORD_PII_BITS = { email_obfuscated: 64, url_token: 128, labelled_name: 256, postal_address: 512 };
+const PII_BITS = { ...CORE_PII_BITS, ...WORD_PII_BITS };
+const CORE_MASK = Object.values(CORE_PII_BITS).reduce((a, b) => a | b, 0);
 
-/** Bit mask for a list of kind names ('email', 'phone', 'card', 'iban', 'ipv4', 'date_of_birth'). */
+/** Bit mask for a list of kind names ('email', 'phone', 'card', 'iban', 'ipv4', 'date_of_birth',
+ *  'email_obfuscated', 'url_token', 'labelled_name', 'postal_address'). */
 export function piiKindMask(kinds) {
   let mask = 0;
   for (const kind of kinds) {
@@ -119,13 +125,22 @@ function matcherPasses(kinds) {
   const wanted = kinds === 0 ? ALL_PII_KINDS : kinds;
   const passes = [];
   if (wanted & PII_BITS.email) passes.push({ kinds: PII_BITS.email, text: 'spaced', gap: ' ' });
-  if (wanted & ~PII_BITS.email) passes.push({ kinds: wanted & ~PII_BITS.email, text: 'numbers', gap: '' });
+  if (wanted & CORE_MASK & ~PII_BITS.email) passes.push({ kinds: wanted & CORE_MASK & ~PII_BITS.email, text: 'numbers', gap: '' });
+  const words = Object.entries(WORD_PII_BITS).filter(([, bit]) => wanted & bit).map(([kind]) => kind);
+  if (words.length) passes.push({ kinds: new Set(words), text: 'spaced', gap: ' ', words: true });
   return passes;
 }
 
+// One pass's matches in a text: [{kind, begin, end, value, why?}].
+function passMatches(module, pass, text, prepared = null) {
+  if (pass.words) return findPersonalWords(text, pass.kinds);
+  if (prepared && pass.text === 'spaced') return prepared.emails;
+  return findPii(module, text, pass.kinds);
+}
+
 function piiInPrepared(module, prepared, passes) {
-  return passes.flatMap((pass) => (pass.text === 'spaced' ? prepared.emails : findPii(module, prepared.numbers, pass.kinds)))
-    .map(({ kind, value }) => ({ kind, value }));
+  return passes.flatMap((pass) => passMatches(module, pass, prepared[pass.text], prepared))
+    .map(({ kind, value, why }) => (why ? { kind, value, why } : { kind, value }));
 }
 
 // Boxes whose vertical centres fall inside each other's extent share a line.
@@ -175,13 +190,81 @@ function attachPii(module, items, kinds) {
         starts.push(at);
         at += p.length;
       });
-      for (const m of findPii(module, joined, pass.kinds)) {
-        const spanned = line.filter((_, k) => starts[k] < m.end && starts[k] + pieces[k].length > m.begin);
+      // Word matches count UTF-16 units; the core's count code points.
+      const unitStarts = pass.words ? pieces.map((_, k) => Array.from(joined).slice(0, starts[k]).join('').length) : starts;
+      const lengths = pass.words ? pieces.map((p) => p.join('').length) : pieces.map((p) => p.length);
+      for (const m of passMatches(module, pass, joined)) {
+        const spanned = line.filter((_, k) => unitStarts[k] < m.end && unitStarts[k] + lengths[k] > m.begin);
         if (spanned.length < 2) continue;  // inside one box: that box's own reading stands
         for (const i of spanned) {
-          if (!items[i].pii.some((p) => p.kind === m.kind && p.value === m.value)) items[i].pii.push({ kind: m.kind, value: m.value });
+          if (!items[i].pii.some((p) => p.kind === m.kind && p.value === m.value)) {
+            items[i].pii.push(m.why ? { kind: m.kind, value: m.value, why: m.why } : { kind: m.kind, value: m.value });
+          }
         }
       }
+    }
+  }
+  wrappedValues(module, items, prepared, kinds);
+  if (passes.some((p) => p.words && p.kinds.has('labelled_name'))) nameBesideLabel(items);
+}
+
+// Values wrapped onto the next line: the last box of a line and the first box
+// of the line below it (starting near the same left edge) read as one text.
+// Only for kinds that cannot be made by accident: checksummed card numbers
+// and IBANs, and web addresses broken after "?", "&", "=" or "/".
+function wrappedValues(module, items, prepared, kinds) {
+  const wanted = kinds === 0 ? ALL_PII_KINDS : kinds;
+  const numberKinds = wanted & (PII_BITS.card | PII_BITS.iban);
+  const urls = Boolean(wanted & PII_BITS.url_token);
+  if (!numberKinds && !urls) return;
+  const lines = groupLines(items);
+  const add = (i, m) => {
+    if (!items[i].pii.some((p) => p.kind === m.kind && p.value === m.value)) items[i].pii.push(m.why ? { kind: m.kind, value: m.value, why: m.why } : { kind: m.kind, value: m.value });
+  };
+  for (let l = 0; l + 1 < lines.length; l++) {
+    const a = lines[l].at(-1);
+    const first = items[lines[l][0]].box;
+    const A = items[a].box;
+    // The next line: starts below this one within two line heights, at about the same left edge.
+    const next = lines.slice(l + 1).find((line) => {
+      const B = items[line[0]].box;
+      return B.y > A.y + A.height * 0.5 && B.y < A.y + A.height * 2.2 && Math.abs(B.x - first.x) < 2 * A.height;
+    });
+    if (!next) continue;
+    const b = next[0];
+    if (numberKinds) {
+      const left = prepared[a].numbers, right = prepared[b].numbers;
+      const joined = left + right;
+      for (const m of findPii(module, joined, numberKinds)) {
+        const leftLength = Array.from(left).length;
+        if (m.begin < leftLength && m.end > leftLength) { add(a, m); add(b, m); }
+      }
+    }
+    if (urls && /(?:https?:\/\/|www\.)\S*[?&=/]$/.test(prepared[a].spaced)) {
+      const left = prepared[a].spaced;
+      for (const m of findPersonalWords(left + prepared[b].spaced, new Set(['url_token']))) {
+        if (m.begin < left.length && m.end > left.length) { add(a, m); add(b, m); }
+      }
+    }
+  }
+}
+
+// A label alone in its box ("Passenger", "Name:") with a name in the box to
+// its right on the same line or just below it (forms, tickets, labels).
+function nameBesideLabel(items) {
+  for (const label of items) {
+    if (!LONE_LABEL.test(label.text.replace(/0/g, 'O'))) continue;  // "SHIP T0:" as read
+    const b = label.box;
+    const candidates = items.filter((v) => v !== label && (
+      // right of it on the same line
+      (Math.abs((v.box.y + v.box.height / 2) - (b.y + b.height / 2)) < b.height / 2 && v.box.x >= b.x + b.width - 2 && v.box.x - (b.x + b.width) < 4 * b.height)
+      // or below it, overlapping its column, within two line heights
+      || (v.box.y >= b.y + b.height * 0.6 && v.box.y - (b.y + b.height) < 2 * b.height
+        && v.box.x < b.x + Math.max(b.width, 3 * b.height) && v.box.x + v.box.width > b.x)));
+    candidates.sort((p, q) => (p.box.y - q.box.y) || (p.box.x - q.box.x));
+    const value = candidates.find((v) => looksLikeName(v.text, label.text));
+    if (value && !value.pii.some((p) => p.kind === 'labelled_name')) {
+      value.pii.push({ kind: 'labelled_name', value: value.text, why: `name next to the label "${label.text.trim()}"` });
     }
   }
 }

@@ -10,6 +10,7 @@ import { createCues } from './cues.mjs';
 import { configureModels } from './models.mjs';
 import { FiligraneError } from './errors.mjs';
 import { chooseProvider, ORT_BUILDS } from './accelerator.mjs';
+import { configureCodeReader } from './codes.mjs';
 
 const MODELS_URL = new URL('../models/', import.meta.url);
 const ORT_URL = new URL('./ort/', import.meta.url);
@@ -97,6 +98,17 @@ configureModels({
   }),
 });
 
+// The QR and barcode reader (zxing-wasm), copied to lib/zxing/ by make site.
+configureCodeReader({
+  loadReader: async () => {
+    const moduleUrl = new URL('./zxing/reader/index.js', import.meta.url);
+    await fetchPackFile(moduleUrl);
+    await fetchPackFile(new URL('./zxing/share.js', import.meta.url));
+    const wasm = await fetchPackBytes(new URL('./zxing/zxing_reader.wasm', import.meta.url), 'the QR and barcode reader');
+    return { module: await import(moduleUrl.href), wasm };
+  },
+});
+
 async function loadC2paWasm() {
   const moduleUrl = new URL('./c2pa/c2pa.js', import.meta.url);
   await fetchPackFile(moduleUrl);
@@ -113,7 +125,7 @@ const ready = createFiligraneCore().then((module) => {
     if (!response.ok) throw new FiligraneError('model_unavailable', `a file of the ${name} model could not be downloaded`);
     return new Uint8Array(await response.arrayBuffer());
   };
-  return { ...ops, ...createAnalysis({ ops, loadC2paWasm }), ...createCues({ ops, module, loadAsset }) };
+  return { ...ops, ...createAnalysis({ ops, loadC2paWasm }), ...createCues({ ops, module, loadAsset, progressHook: () => currentProgress }) };
 });
 
 function transferablesOf(result) {

@@ -259,16 +259,15 @@ export function setupCamera(ui) {
     return { blob, width: canvas.width, height: canvas.height };
   }
 
-  /** The cues seen last, in the photo's pixels, as proposed redaction boxes. */
+  /** The cues seen last, in the photo's pixels, shaped as a cues() result for Protect's editor. */
   function cuesForPhoto(latest, width, height) {
     const scaled = (box, frame) => ({
       x: Math.round((box.x * width) / frame.width), y: Math.round((box.y * height) / frame.height),
       width: Math.round((box.width * width) / frame.width), height: Math.round((box.height * height) / frame.height),
     });
-    const faces = (latest.faces?.faces ?? []).map((f) => ({ kind: 'face', box: scaled(f.box, latest.faces), score: f.score }));
-    const text = (latest.text?.text ?? []).filter((t) => t.pii.length)
-      .map((t) => ({ kind: 'text', box: scaled(t.box, latest.text), pii: t.pii, text: t.text }));
-    return { width, height, faces, text, nudity: latest.nsfw?.nsfw?.verdict === 'nudity' };
+    const faces = (latest.faces?.faces ?? []).map((f) => ({ box: scaled(f.box, latest.faces), score: f.score }));
+    const text = (latest.text?.text ?? []).filter((t) => t.pii.length).map((t) => ({ ...t, box: scaled(t.box, latest.text) }));
+    return { width, height, faces, text, codes: [], nsfw: latest.nsfw?.nsfw ?? null };
   }
 
   $('camera-shutter').addEventListener('click', async () => {
@@ -279,8 +278,9 @@ export function setupCamera(ui) {
     stop();
     const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
     const file = new File([shot.blob], `photo-${stamp}.${shot.blob.type === 'image/png' ? 'png' : 'jpg'}`, { type: shot.blob.type || 'image/jpeg' });
+    // Protect opens its editor with these boxes proposed: the person covers them, checks, then saves or shares.
     ui.show('protect');
-    ui.views.protect.openWithCues(file, cues);
+    await ui.views.protect.openWithCues(file, cues);
   });
   startButton.addEventListener('click', start);
   $('camera-retry').addEventListener('click', () => { problemBox.hidden = true; start(); });

@@ -102,6 +102,7 @@ function drawCueBoxes(canvas, preview, cues) {
   };
   for (const f of cues.faces) box(f.box, CUE_COLOURS.face);
   for (const t of cues.text) box(t.box, t.pii.length ? CUE_COLOURS.pii : CUE_COLOURS.text);
+  for (const c of cues.codes ?? []) box(c.box, CUE_COLOURS.pii);
 }
 
 /** The cue list in words: what was found, and which cues cannot be checked yet. */
@@ -119,6 +120,9 @@ function describeCues(cues, kinds) {
     items.push(['badge-warn', `Personal data in text: ${Object.entries(counts).map(([k, n]) => `${n} ${k.replace(/_/g, ' ')}`).join(', ')} (red boxes)`]);
   } else {
     items.push(['badge-none', cues.text.length ? `Text found (${cues.text.length} lines), no personal data` : 'No text']);
+  }
+  for (const c of cues.codes ?? []) {
+    items.push(['badge-warn', `${c.kind === 'qr' ? 'QR code' : 'Barcode'} (${c.format}) carrying "${c.text.length > 60 ? `${c.text.slice(0, 57)}…` : c.text}" (red box)`]);
   }
   if (cues.nsfw) {
     const words = { nudity: ['badge-ai', 'Nudity likely'], suggestive: ['badge-warn', 'Possibly suggestive'], none: ['badge-none', 'No nudity'] };

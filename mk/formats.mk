@@ -1,0 +1,40 @@
+# Image decoders built from Debian's own source packages (issue 15): libwebp,
+# libtiff and zlib (for TIFF's Deflate), compiled into the core for both
+# native and WebAssembly by CMakeLists.txt. `apt-get source` runs against a
+# private deb-src list under build/, so the machine's apt configuration is
+# left alone; packages come from the bookworm release (pinned by suite, and
+# checked by apt against Debian's signed Release file; Debian's patches applied
+# by dpkg-source).
+#   make third-party-src     fetch + unpack into build/third_party_src/{libwebp,tiff,zlib}
+#   make formats-corpus      generate the format corpus with Debian's tools (build/formats-corpus)
+#   make bench-formats       bench/formats.md
+THIRD_PARTY_SRC := build/third_party_src
+THIRD_PARTY_PACKAGES := libwebp tiff zlib
+THIRD_PARTY_SUITE := bookworm
+THIRD_PARTY_APT := build/third_party_apt
+THIRD_PARTY_APT_OPTS := -o Dir::Etc::SourceList=$(CURDIR)/$(THIRD_PARTY_APT)/sources.list \
+  -o Dir::Etc::SourceParts=/dev/null -o Dir::State::Lists=$(CURDIR)/$(THIRD_PARTY_APT)/lists \
+  -o Dir::Cache=$(CURDIR)/$(THIRD_PARTY_APT)/cache -o APT::Sandbox::User=root
+# Tools that make the format corpus and the reference decodes at test time.
+APT_PACKAGES += dpkg-dev webp libtiff-tools imagemagick libimage-exiftool-perl libjpeg-turbo-progs \
+  libavif-bin libheif-examples python3-pil
+
+.PHONY: third-party-src formats-corpus bench-formats
+third-party-src: $(THIRD_PARTY_SRC)/.stamp
+build-native build-wasm test-asan fuzz-build fuzz: third-party-src
+
+$(THIRD_PARTY_SRC)/.stamp: mk/formats.mk | apt-deps
+	rm -rf $(THIRD_PARTY_SRC) $(THIRD_PARTY_APT)
+	mkdir -p $(THIRD_PARTY_APT)/lists/partial $(THIRD_PARTY_APT)/cache/archives/partial $(THIRD_PARTY_SRC)/download
+	printf 'deb-src http://deb.debian.org/debian %s main\n' $(THIRD_PARTY_SUITE) > $(THIRD_PARTY_APT)/sources.list
+	apt-get $(THIRD_PARTY_APT_OPTS) -qq update
+	cd $(THIRD_PARTY_SRC)/download && apt-get $(THIRD_PARTY_APT_OPTS) -qq source --download-only \
+	  $(addsuffix /$(THIRD_PARTY_SUITE),$(THIRD_PARTY_PACKAGES))
+	@set -e; for p in $(THIRD_PARTY_PACKAGES); do \
+	  dsc=$$(ls $(THIRD_PARTY_SRC)/download/$${p}_*.dsc); \
+	  dpkg-source --no-check -x $$dsc $(THIRD_PARTY_SRC)/$$p > /dev/null; \
+	  echo "$$p: $$(basename $$dsc .dsc)" >> $(THIRD_PARTY_SRC)/VERSIONS; \
+	done
+	rm -rf $(THIRD_PARTY_SRC)/download $(THIRD_PARTY_SRC)/*.tar.*
+	cat $(THIRD_PARTY_SRC)/VERSIONS
+	touch $@

@@ -83,7 +83,7 @@ Result<Image> decode_bmp_rle(const uint8_t* data, size_t size, const ImageHeader
   }
   // Pixels the runs skip (deltas, early ends of line) keep colour 0, as
   // Windows and Pillow draw them.
-  const uint32_t fill = uint32_t{palette[0][0]} | uint32_t{palette[0][1]} << 8 | uint32_t{palette[0][2]} << 16 | 0xFF000000u;
+  const uint32_t fill = uint32_t{palette[0][0]} << 24 | uint32_t{palette[0][1]} << 16 | uint32_t{palette[0][2]} << 8 | 0xFFu;
   Result<Image> made = Image::create(l.width, l.height, limits, fill);
   if (!made.ok()) return made;
   Image& out = made.value();

@@ -90,7 +90,7 @@ Status open_tiff(const uint8_t* data, size_t size, const ImageLimits& limits, Ti
   TIFFOpenOptionsSetMaxSingleMemAlloc(opts.get(), static_cast<tmsize_t>(std::min<uint64_t>(cap, INT32_MAX)));
   TIFFOpenOptionsSetErrorHandlerExtR(opts.get(), quiet_handler, &out.errors);
   TIFFOpenOptionsSetWarningHandlerExtR(opts.get(), quiet_handler, &out.errors);
-  out.tif.reset(TIFFClientOpenExt("image", "rh", &out.file, mem_read, mem_write, mem_seek, mem_close, mem_size,
+  out.tif.reset(TIFFClientOpenExt("image", "r", &out.file, mem_read, mem_write, mem_seek, mem_close, mem_size,
                                   mem_map, mem_unmap, opts.get()));
   if (!out.tif) return CorruptData("TIFF header or first image directory is damaged");
   return Status();
@@ -137,7 +137,7 @@ int colour_samples(const Layout& l) {
 bool own_path(const Layout& l) {
   const int colour = colour_samples(l);
   if (colour == 0 || l.samples < colour || l.sample_format != SAMPLEFORMAT_UINT) return false;
-  if (l.samples > colour && l.planar != PLANARCONFIG_CONTIG) return false;
+  if (l.samples > 1 && l.planar != PLANARCONFIG_CONTIG) return false;  // one plane per sample: libtiff's reader
   if (l.photometric == PHOTOMETRIC_PALETTE) return l.bits == 8;
   return l.bits == 8 || l.bits == 16;
 }

@@ -38,3 +38,11 @@ $(THIRD_PARTY_SRC)/.stamp: mk/formats.mk | apt-deps
 	rm -rf $(THIRD_PARTY_SRC)/download $(THIRD_PARTY_SRC)/*.tar.*
 	cat $(THIRD_PARTY_SRC)/VERSIONS
 	touch $@
+
+# The format corpus and its reference decodes, made at test time by Debian's
+# tools (tools/make_formats_corpus.py); the three test tiers read it.
+FORMATS_CORPUS := build/formats-corpus
+formats-corpus: $(FORMATS_CORPUS)/manifest.tsv
+$(FORMATS_CORPUS)/manifest.tsv: tools/make_formats_corpus.py | apt-deps
+	/usr/bin/python3 tools/make_formats_corpus.py $(FORMATS_CORPUS)
+test-native test-wasm test-asan test-node: formats-corpus

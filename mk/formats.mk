@@ -46,3 +46,30 @@ formats-corpus: $(FORMATS_CORPUS)/manifest.tsv
 $(FORMATS_CORPUS)/manifest.tsv: tools/make_formats_corpus.py | apt-deps
 	/usr/bin/python3 tools/make_formats_corpus.py $(FORMATS_CORPUS)
 test-native test-wasm test-asan test-node: formats-corpus
+
+# The decoders' C sources for the fuzzers (clang, ASan + UBSan), as one static
+# library that FUZZ_CORE links (mk/fuzz.mk and the Makefile's `make fuzz`).
+CODEC_INCLUDES := -isystem core/third_party/tiff_config -isystem $(THIRD_PARTY_SRC)/tiff/libtiff \
+  -isystem $(THIRD_PARTY_SRC)/zlib -isystem $(THIRD_PARTY_SRC)/libwebp/src
+FUZZ_CXX += $(CODEC_INCLUDES)
+FUZZ_CODECS_LIB := $(FUZZ_DIR)/libcodecs.a
+FUZZ_CORE += $(FUZZ_CODECS_LIB)
+fuzz fuzz-build: $(FUZZ_CODECS_LIB) fuzz-seeds
+$(FUZZ_CODECS_LIB): $(THIRD_PARTY_SRC)/.stamp | fuzz-clang
+	rm -rf $(FUZZ_DIR)/codecs && mkdir -p $(FUZZ_DIR)/codecs
+	@set -e; cd $(THIRD_PARTY_SRC) && \
+	files="$$(ls libwebp/src/dec/*.c libwebp/src/dsp/*.c libwebp/src/utils/*.c | grep -Ev '(enc|cost|ssim|_mips|_msa|_neon)[^/]*[.]c$$') \
+	  libwebp/src/demux/demux.c \
+	  $$(ls tiff/libtiff/tif_*.c | grep -Ev 'tif_(win32|jpeg|jpeg_12|ojpeg|jbig|lerc|lzma|webp|zstd|pixarlog)[.]c$$') \
+	  $$(for n in adler32 compress crc32 deflate infback inffast inflate inftrees trees uncompr zutil; do echo zlib/$$n.c; done)"; \
+	printf '%s\n' $$files | xargs -P $(JOBS) -I{} sh -c 'clang-14 -g -O1 -w -fsanitize=fuzzer-no-link,address,undefined \
+	  -I$(CURDIR)/core/third_party/tiff_config -Itiff/libtiff -Izlib -Ilibwebp -Ilibwebp/src -c {} \
+	  -o $(CURDIR)/$(FUZZ_DIR)/codecs/$$(echo {} | tr / _).o'
+	ar rcs $@ $(FUZZ_DIR)/codecs/*.o
+# Seeds per decoder harness: the corpus files of its format, in the harness's
+# own corpus folder (which fuzz-run and fuzz read first).
+fuzz-seeds: formats-corpus
+	mkdir -p $(FUZZ_DIR)/fuzz_decode_webp-corpus $(FUZZ_DIR)/fuzz_decode_tiff-corpus
+	cp $(FORMATS_CORPUS)/*.webp $(FUZZ_DIR)/fuzz_decode_webp-corpus/
+	cp $(FORMATS_CORPUS)/*.tif $(FUZZ_DIR)/fuzz_decode_tiff-corpus/
+.PHONY: fuzz-seeds

@@ -86,6 +86,9 @@ export function createCoreOps(module) {
     ...redactOps,
     redactImage: (input, ...rest) => redactOps.redactImage(pixelBytes(input), ...rest),
 
+    /** The bytes pixel operations decode: the platform decoder's PNG for AVIF/HEIC, else the file. */
+    pixelBytes,
+
     /** Registers the platform decoder's pixels (PNG bytes) for an AVIF/HEIC file's bytes. */
     usePlatformDecode(input, { format, png }) {
       platformDecoded.set(toBytes(input), { format, png: toBytes(png) });

@@ -122,7 +122,7 @@ export function createCues({ ops, module, loadAsset }) {
     if (faces) boxes.push(...found.faces.map((f) => f.box));
     if (pii) boxes.push(...found.text.filter((t) => t.pii.length > 0).map((t) => t.box));
     if (nsfw && found.nsfw?.verdict === 'nudity') boxes.push({ x: 0, y: 0, width: found.width, height: found.height });
-    const out = redactOps.redact(bytes, { regions: boxes, style, format, quality });
+    const out = redactOps.redact(ops.pixelBytes(bytes), { regions: boxes, style, format, quality });
     return { ...out, regions: boxes.length, cues: found };
   }
 
@@ -133,6 +133,7 @@ export function createCues({ ops, module, loadAsset }) {
     return { flagged: found.nsfw.verdict === 'nudity', ...found.nsfw };
   }
 
-  return { cues, redactCues, nudity, redactRegions: redactOps.redact, cueKinds: () => CUE_KINDS };
+  const redactRegions = (bytes, options) => redactOps.redact(ops.pixelBytes(bytes), options);
+  return { cues, redactCues, nudity, redactRegions, cueKinds: () => CUE_KINDS };
 }
 

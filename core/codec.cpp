@@ -1,5 +1,6 @@
 #include "codec.h"
 
+#include <algorithm>
 #include <climits>
 #include <cstring>
 #include <memory>
@@ -260,13 +261,20 @@ ImageFormat sniff_format(const uint8_t* data, size_t size) {
                     std::memcmp(data, "II+\0", 4) == 0 || std::memcmp(data, "MM\0+", 4) == 0)) {
     return ImageFormat::kTiff;  // classic TIFF and BigTIFF, either byte order
   }
-  // ISO-BMFF still images: the major brand of the leading ftyp box.
+  // ISO-BMFF still images: the brands of the leading ftyp box (major brand,
+  // then the compatible ones; an AVIF may carry the generic "mif1" as major).
   if (size >= 12 && std::memcmp(data + 4, "ftyp", 4) == 0) {
-    const char* brand = reinterpret_cast<const char*>(data + 8);
-    if (std::memcmp(brand, "avif", 4) == 0 || std::memcmp(brand, "avis", 4) == 0) return ImageFormat::kAvif;
-    for (const char* heic : {"heic", "heix", "heim", "heis", "hevc", "hevx", "mif1", "msf1"}) {
-      if (std::memcmp(brand, heic, 4) == 0) return ImageFormat::kHeic;
+    const uint32_t box = uint32_t{data[0]} << 24 | uint32_t{data[1]} << 16 | uint32_t{data[2]} << 8 | data[3];
+    const size_t end = std::min<size_t>(size, box >= 16 && box <= 4096 ? box : 12);
+    bool heif = false;
+    for (size_t at = 8; at + 4 <= end; at += at == 8 ? 8 : 4) {  // skips the minor version after the major brand
+      const uint8_t* brand = data + at;
+      if (std::memcmp(brand, "avif", 4) == 0 || std::memcmp(brand, "avis", 4) == 0) return ImageFormat::kAvif;
+      for (const char* heic : {"heic", "heix", "heim", "heis", "hevc", "hevx", "mif1", "msf1"}) {
+        heif = heif || std::memcmp(brand, heic, 4) == 0;
+      }
     }
+    if (heif) return ImageFormat::kHeic;
   }
   return ImageFormat::kUnknown;
 }

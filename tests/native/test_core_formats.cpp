@@ -215,6 +215,9 @@ TEST_CASE("AVIF and HEIC are recognised and left to the browser's decoder") {
   const uint8_t heic[] = {0, 0, 0, 24, 'f', 't', 'y', 'p', 'h', 'e', 'i', 'c', 0, 0, 0, 0, 'm', 'i', 'f', '1'};
   CHECK(sniff_format(avif, sizeof avif) == ImageFormat::kAvif);
   CHECK(sniff_format(heic, sizeof heic) == ImageFormat::kHeic);
+  // Generic major brand, AVIF among the compatible brands.
+  const uint8_t mif1_avif[] = {0, 0, 0, 24, 'f', 't', 'y', 'p', 'm', 'i', 'f', '1', 0, 0, 0, 0, 'a', 'v', 'i', 'f'};
+  CHECK(sniff_format(mif1_avif, sizeof mif1_avif) == ImageFormat::kAvif);
   auto r = read_image_header(avif, sizeof avif);
   CHECK(r.status().code() == StatusCode::kUnsupportedFormat);
   CHECK(r.status().message().find("needs a browser that decodes AVIF") != std::string::npos);

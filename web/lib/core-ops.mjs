@@ -30,9 +30,13 @@ function toBytes(input) {
 export function platformDecodedFormat(input) {
   const b = input instanceof Uint8Array ? input : null;
   if (!b || b.length < 12 || String.fromCharCode(...b.subarray(4, 8)) !== 'ftyp') return null;
-  const brand = String.fromCharCode(...b.subarray(8, 12));
-  if (brand === 'avif' || brand === 'avis') return 'avif';
-  if (['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'mif1', 'msf1'].includes(brand)) return 'heic';
+  // Major brand, then the compatible brands (an AVIF may have "mif1" as major).
+  const box = ((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]) >>> 0;
+  const end = Math.min(b.length, box >= 16 && box <= 4096 ? box : 12);
+  const brands = [];
+  for (let at = 8; at + 4 <= end; at += at === 8 ? 8 : 4) brands.push(String.fromCharCode(...b.subarray(at, at + 4)));
+  if (brands.some((x) => x === 'avif' || x === 'avis')) return 'avif';
+  if (brands.some((x) => ['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'mif1', 'msf1'].includes(x))) return 'heic';
   return null;
 }
 

@@ -77,7 +77,7 @@ fuzz-seeds: formats-corpus
 # bench/formats.md: coverage per format and command, 12 MP decode speed
 # (WebAssembly under Node vs the library's native tool), memory per decode.
 BENCH_TARGETS += bench-formats
-bench-formats: build-wasm models
+bench-formats: build-wasm models site
 	/usr/bin/python3 tools/make_formats_corpus.py build/formats-bench --big
 	mkdir -p $(BENCH_DIR)
 	node tools/bench_formats.mjs build/formats-bench $(BENCH_DIR)/formats.md

@@ -111,6 +111,40 @@ for (const [file, tool, what] of [
 }
 rmSync(tmp, { recursive: true, force: true });
 
+// The same decodes in Chromium: the page's worker (build/site), through the
+// library's promise API, median of 5 (includes the postMessage round trip).
+async function timeChromium() {
+  const { openApp } = await import('../tests/browser/support/browser.mjs');
+  const b = await openApp();
+  try {
+    const out = {};
+    for (const s of speed) {
+      const b64 = readFileSync(path.join(corpus, s.file)).toString('base64');
+      out[s.file] = await b.page.evaluate(async (b64) => {
+        const { Filigrane } = await import('/lib/filigrane.mjs');
+        const engine = await Filigrane.create();
+        const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+        const times = [];
+        for (let i = 0; i < 5; i++) {
+          const t0 = performance.now();
+          await engine.decodeRgba(bytes.slice());
+          times.push(performance.now() - t0);
+        }
+        return times.sort((a, c) => a - c)[2];
+      }, b64);
+    }
+    return out;
+  } finally {
+    await b.close();
+  }
+}
+let chromium = null;
+try {
+  chromium = await timeChromium();
+} catch (err) {
+  console.error(`Chromium timing skipped: ${err.message}`);
+}
+
 const names = Object.keys(COMMANDS);
 const totals = { files: 0, pixels: 0, commands: Object.fromEntries(names.map((n) => [n, 0])) };
 const lines = [
@@ -149,11 +183,13 @@ lines.push('', 'Refused, with the words `info` gives:', '', ...refused.map((r) =
 lines.push('Other refusals (a command that needs more than decoding, on a file every other command reads):', '',
   ...(otherFailures.length ? otherFailures.map((r) => `- ${r}`) : ['- none']), '');
 lines.push('## Decode speed, 12 MP', '',
-  '| file | size | file MB | WebAssembly (Node) ms | native tool ms | wasm / native | native tool |', '|---|---|---|---|---|---|---|');
+  '| file | size | file MB | WebAssembly (Node) ms | WebAssembly (Chromium worker) ms | native tool ms | Node / native | native tool |', '|---|---|---|---|---|---|---|---|');
 for (const s of speed) {
-  lines.push(`| ${s.file} | ${s.size} | ${s.fileMb} | ${s.wasm.toFixed(0)} | ${s.tool.toFixed(0)} | ${(s.wasm / s.tool).toFixed(2)} | ${s.what} |`);
+  const c = chromium?.[s.file];
+  lines.push(`| ${s.file} | ${s.size} | ${s.fileMb} | ${s.wasm.toFixed(0)} | ${c ? c.toFixed(0) : 'not run'} | ${s.tool.toFixed(0)} | ${(s.wasm / s.tool).toFixed(2)} | ${s.what} |`);
 }
-lines.push('', 'WebAssembly times are `decodeRgba` (decode to RGBA8 inside the module and copy out), median of 5; native',
+lines.push('', 'WebAssembly times are `decodeRgba` (decode to RGBA8 inside the module and copy out; in Chromium through',
+  'the page\'s worker, so the postMessage round trip and the transfer of the file and pixels count), median of 5; native',
   'times are the whole tool process (start, decode, write the output to a temporary file), median of 5.', '',
   '## Memory of one decode', '',
   'A fresh module per file: its linear memory before and after one `decodeImage` of the whole file (the file',

@@ -23,7 +23,9 @@ APT_PACKAGES += dpkg-dev webp libtiff-tools imagemagick libimage-exiftool-perl l
 third-party-src: $(THIRD_PARTY_SRC)/.stamp
 build-native build-wasm test-asan fuzz-build fuzz: third-party-src
 
-$(THIRD_PARTY_SRC)/.stamp: mk/formats.mk | apt-deps
+# Fetched once per build folder (edits to this file do not refetch; to move to
+# newer sources, `rm -rf build/third_party_src` and build again).
+$(THIRD_PARTY_SRC)/.stamp: | apt-deps
 	rm -rf $(THIRD_PARTY_SRC) $(THIRD_PARTY_APT)
 	mkdir -p $(THIRD_PARTY_APT)/lists/partial $(THIRD_PARTY_APT)/cache/archives/partial $(THIRD_PARTY_SRC)/download
 	printf 'deb-src http://deb.debian.org/debian %s main\n' $(THIRD_PARTY_SUITE) > $(THIRD_PARTY_APT)/sources.list

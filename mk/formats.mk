@@ -12,9 +12,9 @@ THIRD_PARTY_SRC := build/third_party_src
 THIRD_PARTY_PACKAGES := libwebp tiff zlib
 THIRD_PARTY_SUITE := bookworm
 THIRD_PARTY_APT := build/third_party_apt
-THIRD_PARTY_APT_OPTS := -o Dir::Etc::SourceList=$(CURDIR)/$(THIRD_PARTY_APT)/sources.list \
-  -o Dir::Etc::SourceParts=/dev/null -o Dir::State::Lists=$(CURDIR)/$(THIRD_PARTY_APT)/lists \
-  -o Dir::Cache=$(CURDIR)/$(THIRD_PARTY_APT)/cache -o APT::Sandbox::User=root
+THIRD_PARTY_APT_OPTS := -o Dir::Etc::SourceList=$(abspath $(THIRD_PARTY_APT))/sources.list \
+  -o Dir::Etc::SourceParts=/dev/null -o Dir::State::Lists=$(abspath $(THIRD_PARTY_APT))/lists \
+  -o Dir::Cache=$(abspath $(THIRD_PARTY_APT))/cache -o APT::Sandbox::User=root
 # Tools that make the format corpus and the reference decodes at test time.
 APT_PACKAGES += dpkg-dev webp libtiff-tools imagemagick libimage-exiftool-perl libjpeg-turbo-progs \
   libavif-bin libheif-examples python3-pil

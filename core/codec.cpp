@@ -1,5 +1,6 @@
 #include "codec.h"
 
+#include <algorithm>
 #include <climits>
 #include <cstring>
 #include <memory>
@@ -10,6 +11,7 @@
 #include <stb_image_write.h>
 
 #include "byte_reader.h"
+#include "codec_formats.h"
 #include "jpeg_markers.h"
 #include "jpeg_scaled.h"
 
@@ -46,16 +48,41 @@ int exif_orientation_from_tiff(const uint8_t* tiff, size_t size) {
   return 1;
 }
 
+// Words for a JPEG coding process stb_image does not decode; null when it does.
+const char* jpeg_process_problem(uint8_t sof_marker, const uint8_t* payload, size_t size) {
+  if (sof_marker >= 0xC9 && sof_marker != 0xCC) {
+    return "This JPEG uses arithmetic coding, a rarely used JPEG option that Filigrane's decoder does not read; "
+           "save it again as an ordinary JPEG or PNG (for example with djpeg or ImageMagick) and open that";
+  }
+  if (sof_marker == 0xC3 || sof_marker == 0xC7) {
+    return "This JPEG uses lossless JPEG coding, which Filigrane's decoder does not read; convert it to PNG first";
+  }
+  if (sof_marker >= 0xC5) {
+    return "This JPEG uses hierarchical coding, which Filigrane's decoder does not read; convert it to PNG first";
+  }
+  if (size >= 1 && payload[0] != 8) {
+    return "This JPEG stores 12 or 16 bits per sample (used by medical and some camera tools), which Filigrane's "
+           "decoder does not read; convert it to an 8-bit JPEG or a PNG first";
+  }
+  return nullptr;
+}
+
 // Walks JPEG marker segments up to the first scan, noting EXIF, ICC and XMP.
-// Returns false when the segment structure is broken before the scan.
-bool scan_jpeg_segments(const uint8_t* data, size_t size, ImageHeader& h) {
-  JpegMarkerWalker walker(data, size, /*skip_stray_bytes=*/false);
+// Stray bytes between segments are stepped over (libjpeg only warns about
+// them, and cameras write them). Returns false when the segment structure is
+// broken before the scan; `process_problem` is set for a coding process the
+// decoder does not read (arithmetic, lossless, hierarchical, 12-bit).
+bool scan_jpeg_segments(const uint8_t* data, size_t size, ImageHeader& h, const char*& process_problem) {
+  JpegMarkerWalker walker(data, size, /*skip_stray_bytes=*/true);
   JpegSegment seg;
   for (;;) {
     const JpegStep step = walker.next(seg);
     if (step == JpegStep::kStartOfScan || step == JpegStep::kEndOfImage) return true;
     if (step == JpegStep::kStandalone) continue;
     if (step != JpegStep::kSegment) return false;
+    const bool start_of_frame = seg.marker >= 0xC0 && seg.marker <= 0xCF && seg.marker != 0xC4 &&
+                                seg.marker != 0xC8 && seg.marker != 0xCC;
+    if (start_of_frame && !process_problem) process_problem = jpeg_process_problem(seg.marker, seg.payload, seg.size);
     static const char kExif[] = "Exif\0\0";
     static const char kIcc[] = "ICC_PROFILE";
     static const char kXmp[] = "http://ns.adobe.com/xap/1.0/";
@@ -211,6 +238,9 @@ const char* image_format_name(ImageFormat format) {
     case ImageFormat::kBmp: return "bmp";
     case ImageFormat::kGif: return "gif";
     case ImageFormat::kWebp: return "webp";
+    case ImageFormat::kTiff: return "tiff";
+    case ImageFormat::kAvif: return "avif";
+    case ImageFormat::kHeic: return "heic";
     case ImageFormat::kUnknown: break;
   }
   return "unknown";
@@ -227,6 +257,25 @@ ImageFormat sniff_format(const uint8_t* data, size_t size) {
   if (size >= 12 && std::memcmp(data, "RIFF", 4) == 0 && std::memcmp(data + 8, "WEBP", 4) == 0) {
     return ImageFormat::kWebp;
   }
+  if (size >= 8 && (std::memcmp(data, "II*\0", 4) == 0 || std::memcmp(data, "MM\0*", 4) == 0 ||
+                    std::memcmp(data, "II+\0", 4) == 0 || std::memcmp(data, "MM\0+", 4) == 0)) {
+    return ImageFormat::kTiff;  // classic TIFF and BigTIFF, either byte order
+  }
+  // ISO-BMFF still images: the brands of the leading ftyp box (major brand,
+  // then the compatible ones; an AVIF may carry the generic "mif1" as major).
+  if (size >= 12 && std::memcmp(data + 4, "ftyp", 4) == 0) {
+    const uint32_t box = uint32_t{data[0]} << 24 | uint32_t{data[1]} << 16 | uint32_t{data[2]} << 8 | data[3];
+    const size_t end = std::min<size_t>(size, box >= 16 && box <= 4096 ? box : 12);
+    bool heif = false;
+    for (size_t at = 8; at + 4 <= end; at += at == 8 ? 8 : 4) {  // skips the minor version after the major brand
+      const uint8_t* brand = data + at;
+      if (std::memcmp(brand, "avif", 4) == 0 || std::memcmp(brand, "avis", 4) == 0) return ImageFormat::kAvif;
+      for (const char* heic : {"heic", "heix", "heim", "heis", "hevc", "hevx", "mif1", "msf1"}) {
+        heif = heif || std::memcmp(brand, heic, 4) == 0;
+      }
+    }
+    if (heif) return ImageFormat::kHeic;
+  }
   return ImageFormat::kUnknown;
 }
 
@@ -237,11 +286,28 @@ Result<ImageHeader> read_image_header(const uint8_t* data, size_t size, const Im
   h.format = sniff_format(data, size);
   switch (h.format) {
     case ImageFormat::kUnknown:
-      return UnsupportedFormat("not a JPEG, PNG, BMP or GIF image");
+      return UnsupportedFormat("This file is not an image Filigrane can read (JPEG, PNG, WebP, TIFF, BMP or GIF)");
+    case ImageFormat::kAvif:
+    case ImageFormat::kHeic:
+      // The page decodes these with the browser's own decoder (web/lib/worker.mjs).
+      return UnsupportedFormat(h.format == ImageFormat::kAvif
+                                   ? "This AVIF image needs a browser that decodes AVIF: open it in Filigrane's page in "
+                                     "Chrome, Firefox or Safari, or convert it to JPEG or PNG"
+                                   : "This HEIC image needs a browser that decodes HEIC: open it in Filigrane's page in "
+                                     "Safari, or convert it to JPEG or PNG");
     case ImageFormat::kWebp:
-      return UnsupportedFormat("WebP images cannot be decoded yet");
+      return read_webp_header(data, size, limits);
+    case ImageFormat::kTiff:
+      return read_tiff_header(data, size, limits);
+    case ImageFormat::kBmp:
+      if (bmp_is_rle(data, size)) return read_bmp_rle_header(data, size, limits);
+      break;
     case ImageFormat::kJpeg:
-      if (!scan_jpeg_segments(data, size, h)) return CorruptData("JPEG is truncated or its segments are malformed");
+    {
+      const char* process_problem = nullptr;
+      if (!scan_jpeg_segments(data, size, h, process_problem)) return CorruptData("JPEG is truncated or its segments are malformed");
+      if (process_problem) return UnsupportedFormat(process_problem);
+    }
       if (const char* problem = jpeg_huffman_problem(data, size)) return CorruptData(problem);
       break;
     case ImageFormat::kPng:
@@ -295,7 +361,8 @@ Result<DecodedImage> decode_image(const uint8_t* data, size_t size, const Decode
   if (h.format == ImageFormat::kJpeg && !jpeg_has_end_marker(data, size)) {
     return CorruptData("JPEG is truncated (no end-of-image marker)");
   }
-  if (h.format == ImageFormat::kBmp && !bmp_pixel_data_complete(data, size, h.stored_width, h.stored_height)) {
+  const bool rle_bmp = h.format == ImageFormat::kBmp && bmp_is_rle(data, size);
+  if (h.format == ImageFormat::kBmp && !rle_bmp && !bmp_pixel_data_complete(data, size, h.stored_width, h.stored_height)) {
     return CorruptData("BMP is truncated: pixel data is shorter than its header declares");
   }
   DecodedImage out{h, Image(), 1};
@@ -315,7 +382,10 @@ Result<DecodedImage> decode_image(const uint8_t* data, size_t size, const Decode
     }
   }
   if (out.image.empty()) {
-    Result<Image> full = decode_with_stb(data, size, h, options.limits);
+    Result<Image> full = h.format == ImageFormat::kWebp   ? decode_webp(data, size, h, options.limits)
+                         : h.format == ImageFormat::kTiff ? decode_tiff(data, size, h, options.limits)
+                         : rle_bmp                        ? decode_bmp_rle(data, size, h, options.limits)
+                                                          : decode_with_stb(data, size, h, options.limits);
     if (!full.ok()) return full.status();
     out.image = std::move(full).value();
   }

@@ -11,9 +11,9 @@
 
 namespace filigrane {
 
-enum class ImageFormat { kUnknown, kJpeg, kPng, kBmp, kGif, kWebp };
+enum class ImageFormat { kUnknown, kJpeg, kPng, kBmp, kGif, kWebp, kTiff, kAvif, kHeic };
 
-// "jpeg", "png", "bmp", "gif", "webp" or "unknown"; never null.
+// "jpeg", "png", "bmp", "gif", "webp", "tiff", "avif", "heic" or "unknown"; never null.
 const char* image_format_name(ImageFormat format);
 
 // Identifies the container from its first bytes; kUnknown when unsure.
@@ -51,14 +51,15 @@ struct DecodedImage {
   int scale_denom = 1;
 };
 
-// Reads the header of a JPEG, PNG, BMP or GIF without decoding pixels.
+// Reads the header of a JPEG, PNG, WebP, TIFF, BMP or GIF without decoding pixels.
 // Fails with kInvalidArgument (empty input), kUnsupportedFormat (not one of
-// those formats; WebP is recognised but not decodable), kCorruptData (header
+// those formats, or a variant none of the decoders reads; AVIF and HEIC are
+// recognised, and left to the browser's own decoder), kCorruptData (header
 // truncated or inconsistent) or kTooLarge (dimensions exceed `limits`).
 Result<ImageHeader> read_image_header(const uint8_t* data, size_t size,
                                       const ImageLimits& limits = {});
 
-// Decodes the first frame of a JPEG, PNG, BMP or GIF to RGBA8. Dimensions are
+// Decodes the first frame of a JPEG, PNG, WebP, TIFF, BMP or GIF to RGBA8. Dimensions are
 // checked against options.limits (at full size) before any pixel buffer is
 // allocated. With options.min_side > 0 a baseline JPEG may come back reduced
 // (DecodedImage::scale_denom); when the reduced decoder declines the file

@@ -14,7 +14,7 @@ FUZZ_OBJ_DIR := $(FUZZ_DIR)/obj
 FUZZ_BIN_DIR := $(FUZZ_DIR)/bin
 FUZZ_SECONDS ?= 600
 FUZZ_PARALLEL ?= 2
-FUZZ_FLAGS := -std=c++20 -g -O1 -I. -isystem /usr/include/stb
+FUZZ_FLAGS := -std=c++20 -g -O1 -I. -isystem /usr/include/stb $(CODEC_INCLUDES)
 FUZZ_HARNESSES := $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.cpp)))
 FUZZ_OBJS := $(patsubst %.cpp,$(FUZZ_OBJ_DIR)/%.o,$(FUZZ_CORE))
 FUZZ_SEEDS := tests/corpus/malformed  # libFuzzer reads folders recursively

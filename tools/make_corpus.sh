@@ -13,6 +13,15 @@ $IM -size 40x30 xc:none -fill 'rgba(0,128,255,0.5)' -draw 'circle 20,15 20,2' al
 $IM -size 33x17 gradient:white-black -colorspace Gray -depth 8 grey.png
 $IM -size 24x16 gradient:yellow-green -type TrueColor BMP3:tiny.bmp
 $IM -size 20x10 xc:red -size 20x10 xc:blue -loop 0 anim.gif
+# Issue 15's formats, small enough to commit (the full corpus is made at test
+# time by make_formats_corpus.py): WebP, TIFF, RLE BMP, and AVIF/HEIC for the
+# browser's own decoders. Needs webp, libavif-bin, libheif-examples.
+$IM photo.jpg -resize 96x72 /tmp/filigrane-photo-96.png
+cwebp -quiet -q 80 /tmp/filigrane-photo-96.png -o photo.webp
+$IM -size 24x16 gradient:yellow-green -depth 8 -compress lzw tiny.tif
+$IM -size 48x32 gradient:red-blue -colors 16 -compress RLE BMP3:rle8.bmp
+avifenc -s 10 --min 20 --max 30 /tmp/filigrane-photo-96.png tiny.avif > /dev/null
+heif-enc -q 50 -o tiny.heic /tmp/filigrane-photo-96.png > /dev/null
 # Stored 64x32 (landscape) with EXIF Orientation 6: displayed 32x64.
 $IM -size 64x32 gradient:black-white -quality 90 oriented6.jpg
 exiftool -q -overwrite_original -n -Orientation=6 -Make=Filigrane -Model=Fixture oriented6.jpg

@@ -15,7 +15,7 @@ namespace filigrane::provenance {
 struct TextChunk {
   std::string keyword;
   std::string text;   // UTF-8 (tEXt/zTXt Latin-1 converted)
-  std::string where;  // "png:tEXt", "png:zTXt", "png:iTXt"
+  std::string where;  // "png:tEXt", "png:zTXt", "png:iTXt", "gif:comment"
 };
 
 struct MetadataBlocks {
@@ -39,6 +39,8 @@ void walk_jpeg(ByteView file, const ProvenanceOptions& options, MetadataBlocks& 
 void walk_png(ByteView file, const ProvenanceOptions& options, MetadataBlocks& out);
 void walk_webp(ByteView file, const ProvenanceOptions& options, MetadataBlocks& out);
 void walk_isobmff(ByteView file, const ProvenanceOptions& options, MetadataBlocks& out);
+void walk_gif(ByteView file, const ProvenanceOptions& options, MetadataBlocks& out);
+void walk_tiff(ByteView file, const ProvenanceOptions& options, MetadataBlocks& out);
 
 // Splits a Photoshop image-resource block (APP13 after "Photoshop 3.0\0", or
 // raw "8BIM" resources) and appends IPTC-IIM resources (id 0x0404) to `out`.

@@ -66,7 +66,7 @@ void collect_photoshop_iptc(ByteView irb, MetadataBlocks& out) {
 void walk_jpeg(ByteView file, const ProvenanceOptions& options, MetadataBlocks& out) {
   std::map<std::string, ExtendedXmp> extended;
   std::map<uint16_t, JumbfAssembly> jumbf;
-  JpegMarkerWalker walker(file.data, file.size, /*skip_stray_bytes=*/false);
+  JpegMarkerWalker walker(file.data, file.size, /*skip_stray_bytes=*/true);  // cameras write stray bytes; libjpeg reads on
   for (;;) {
     JpegSegment segment;
     const JpegStep step = walker.next(segment);

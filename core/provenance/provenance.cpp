@@ -18,7 +18,7 @@ using provenance::MetadataBlocks;
 
 constexpr size_t kMaxWarnings = 64;
 
-enum class Container { kUnknown, kJpeg, kPng, kWebp, kIsobmff };
+enum class Container { kUnknown, kJpeg, kPng, kWebp, kIsobmff, kGif, kTiff, kBmp };
 
 Container sniff(ByteView file, std::string& format) {
   static const uint8_t kPngSignature[8] = {0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a};
@@ -33,6 +33,19 @@ Container sniff(ByteView file, std::string& format) {
   if (file.size >= 12 && file.equals_at(0, "RIFF") && file.equals_at(8, "WEBP")) {
     format = "webp";
     return Container::kWebp;
+  }
+  if (file.size >= 6 && (file.equals_at(0, "GIF87a") || file.equals_at(0, "GIF89a"))) {
+    format = "gif";
+    return Container::kGif;
+  }
+  if (file.size >= 8 && (file.equals_at(0, std::string_view("II*\0", 4)) || file.equals_at(0, std::string_view("MM\0*", 4)) ||
+                         file.equals_at(0, std::string_view("II+\0", 4)) || file.equals_at(0, std::string_view("MM\0+", 4)))) {
+    format = "tiff";
+    return Container::kTiff;
+  }
+  if (file.size >= 2 && file.equals_at(0, "BM")) {
+    format = "bmp";
+    return Container::kBmp;
   }
   if (file.size >= 12 && file.equals_at(4, "ftyp")) {
     const std::string brand = file.sub(8, 4).to_string();
@@ -123,7 +136,13 @@ Result<ProvenanceReport> read_provenance(const uint8_t* data, size_t size, const
     case Container::kPng: provenance::walk_png(file, options, blocks); break;
     case Container::kWebp: provenance::walk_webp(file, options, blocks); break;
     case Container::kIsobmff: provenance::walk_isobmff(file, options, blocks); break;
-    case Container::kUnknown: return UnsupportedFormat("provenance: not a JPEG, PNG, WebP or ISO-BMFF file");
+    case Container::kGif: provenance::walk_gif(file, options, blocks); break;
+    case Container::kTiff: provenance::walk_tiff(file, options, blocks); break;
+    case Container::kBmp:
+      report.note = "The BMP format has no place for provenance metadata, so there is nothing to read";
+      break;
+    case Container::kUnknown:
+      return UnsupportedFormat("This file is not an image Filigrane can read (JPEG, PNG, WebP, TIFF, BMP or GIF)");
   }
   for (const auto& w : blocks.warnings) add_warning(report, w);
 
@@ -178,6 +197,7 @@ std::string provenance_to_json(const ProvenanceReport& r, size_t excerpt_chars) 
   j.begin_object();
   j.field("format", r.format);
   j.field("partial", r.partial);
+  j.optional_field("note", r.note);
 
   j.key("c2pa").begin_object();
   j.field("present", r.c2pa.present);

@@ -2,7 +2,9 @@
 // bytes without decoding pixels and without trusting any length or offset.
 //
 // Containers: JPEG (APP1 EXIF/XMP/extended XMP, APP11 JUMBF, APP13 IPTC),
-// PNG (tEXt, zTXt, iTXt, eXIf, caBX), WebP (EXIF, XMP, C2PA chunks) and
+// PNG (tEXt, zTXt, iTXt, eXIf, caBX), WebP (EXIF, XMP, C2PA chunks), GIF
+// (XMP application extension, comments), TIFF (IFD0: EXIF, XMP, IPTC, C2PA
+// tags), BMP (nothing to read; said in `note`) and
 // ISO-BMFF images (AVIF, HEIF/HEIC: Exif and XMP items, C2PA uuid box).
 // Extracted: the C2PA manifest store (active manifest's claim generator, title,
 // actions with digital source types, ingredients, signer, signing time; the
@@ -124,7 +126,9 @@ struct GeneratorReport {
 };
 
 struct ProvenanceReport {
-  std::string format;  // "jpeg", "png", "webp", "avif", "heif"
+  std::string format;  // "jpeg", "png", "webp", "avif", "heic", "heif", "gif", "tiff", "bmp"
+  // Said when the format itself cannot hold provenance (BMP): not a problem.
+  std::string note;
   C2paReport c2pa;
   ExifReport exif;
   XmpReport xmp;
@@ -139,7 +143,7 @@ struct ProvenanceReport {
 // Reads provenance from a whole file held in memory. The caller keeps
 // ownership of `data`; the report owns copies of everything it holds.
 // Fails with kInvalidArgument (null/empty), kTooLarge (size > max_input_bytes)
-// or kUnsupportedFormat (not JPEG/PNG/WebP/ISO-BMFF). Malformed content inside
+// or kUnsupportedFormat (not JPEG/PNG/WebP/ISO-BMFF/GIF/TIFF/BMP). Malformed content inside
 // a recognised container never fails the call: what could be read is returned
 // with `partial` set and a warning per problem.
 Result<ProvenanceReport> read_provenance(const uint8_t* data, size_t size,
@@ -148,7 +152,7 @@ Result<ProvenanceReport> read_provenance(const uint8_t* data, size_t size,
 // Serialises a report as compact JSON with a fixed key order; absent strings
 // are null. Generator texts appear as excerpts of at most `excerpt_chars`
 // code points (plus "..."); invalid UTF-8 becomes U+FFFD. Never fails. Keys:
-//   format, partial,
+//   format, partial, note (null unless the format holds no metadata: BMP),
 //   c2pa {present, embedded, remote_url, manifest_count, digital_source_type,
 //         active: null | {label, claim_version, claim_generator,
 //           claim_generator_info[{name, version}], title, format, assertions[],

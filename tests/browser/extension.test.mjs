@@ -55,7 +55,7 @@ async function waitForBadges(ids) {
   }
 }
 
-const ABOVE_FOLD = ['photo', 'generator', 'gradient', 'alpha', 'oriented', 'bmp', 'gif', 'added'];
+const ABOVE_FOLD = ['photo', 'generator', 'gradient', 'alpha', 'oriented', 'bmp', 'gif', 'webp', 'added'];
 
 test('the built manifest asks for little and allows no remote or evaluated code', () => {
   const manifest = JSON.parse(readFileSync(path.join(EXTENSION_DIR, 'manifest.json'), 'utf8'));
@@ -87,7 +87,8 @@ test('every image on the page gets a badge; icon-sized ones are skipped', async 
   }
   // The quick stage (provenance) may already be refined by the AI verdict: both read "no credentials" or a verdict.
   assert.match(found.find((f) => f.id === 'photo').spoken, /no Content Credentials|AI verdict/);
-  assert.match(found.find((f) => f.id === 'bmp').spoken, /no provenance metadata could be read|AI verdict/); // BMP has no metadata containers
+  assert.match(found.find((f) => f.id === 'bmp').spoken, /the BMP format has no place for provenance metadata|AI verdict/); // BMP has no metadata containers
+  assert.match(found.find((f) => f.id === 'webp').spoken, /no Content Credentials|AI verdict/); // decoded and read, not refused
   // The badge sits over the image's top-left corner.
   const offset = await b.page.evaluate(() => {
     const img = document.getElementById('photo');

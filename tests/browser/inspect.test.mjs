@@ -94,6 +94,31 @@ for (const [file, pattern] of [
   });
 }
 
+test('AVIF, which the core has no decoder for, is decoded by the browser inside the worker', async () => {
+  await b.page.setInputFiles('#file-input', path.join(corpus, 'tiny.avif'));
+  await b.page.waitForFunction(() => document.querySelector('#facts dd[data-field="file"]')?.textContent === 'tiny.avif');
+  assert.equal(await field('format'), 'AVIF');
+  assert.match(await field('size'), /^96 × 72 pixels/);
+  const varied = await b.page.evaluate(() => {
+    const c = document.getElementById('preview');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let min = 255, max = 0;
+    for (let i = 0; i < d.length; i += 4) { min = Math.min(min, d[i]); max = Math.max(max, d[i]); }
+    return max - min;
+  });
+  assert.ok(varied > 50, 'the preview shows the decoded AVIF');
+});
+
+test('HEIC, which this Chromium cannot decode either, is refused in words', async () => {
+  await dropFile('tiny.heic');
+  const alert = b.page.locator('#error');
+  await alert.waitFor({ state: 'visible' });
+  assert.match(await alert.textContent(), /This HEIC image needs a browser that decodes HEIC/);
+  await dropFile('photo.webp');
+  await b.page.waitForSelector('#result:not([hidden])');
+  assert.equal(await field('format'), 'WEBP');
+});
+
 test('no console errors', () => {
   assert.deepEqual(b.consoleErrors, []);
 });

@@ -7,6 +7,9 @@ export const VALID_IMAGES = [
   { file: 'grey.png', format: 'png', width: 33, height: 17, transparent: false },
   { file: 'tiny.bmp', format: 'bmp', width: 24, height: 16, transparent: false },
   { file: 'anim.gif', format: 'gif', width: 20, height: 10, transparent: false },
+  { file: 'photo.webp', format: 'webp', width: 96, height: 72, transparent: false },
+  { file: 'tiny.tif', format: 'tiff', width: 24, height: 16, transparent: false },
+  { file: 'rle8.bmp', format: 'bmp', width: 48, height: 32, transparent: false },
   { file: 'oriented6.jpg', format: 'jpeg', width: 32, height: 64, transparent: false, orientation: 6, exif: true },
 ];
 

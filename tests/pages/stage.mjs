@@ -16,6 +16,7 @@ export const IMAGES = {
   'oriented6.jpg': 'oriented6.jpg',
   'tiny.bmp': 'tiny.bmp',
   'anim.gif': 'anim.gif',
+  'photo.webp': 'photo.webp',
   // 4×4 PNG with a C2PA manifest (trainedAlgorithmicMedia, claim generator synth/1.0),
   // XMP, IPTC and AUTOMATIC1111 generator text, written by tools/make_malformed_provenance.py.
   'generator.png': 'malformed/provenance/valid_png.bin',

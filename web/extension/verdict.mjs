@@ -61,8 +61,10 @@ export function summarise(provenance, ai = null, nudity = null) {
   }
   if (nude?.flagged) parts.push(['Nudity', 'may show nudity']);
   if (!parts.some(([label]) => label)) {
-    parts.unshift([provenance ? 'No credentials' : 'No metadata',
-      provenance ? 'no Content Credentials, AI source type or generator text found' : 'no provenance metadata could be read from this file']);
+    // A format with no place for metadata (BMP) says so in the report's note.
+    const none = p.note ? p.note.charAt(0).toLowerCase() + p.note.slice(1) : 'no provenance metadata could be read from this file';
+    parts.unshift([provenance && !p.note ? 'No credentials' : 'No metadata',
+      provenance && !p.note ? 'no Content Credentials, AI source type or generator text found' : none]);
   }
   const aiFlag = Boolean(aiType || generator || verdict?.verdict === 'ai' || verdict?.verdict === 'likely-ai');
   return {

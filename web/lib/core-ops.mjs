@@ -23,6 +23,23 @@ function toBytes(input) {
   throw new FiligraneError('invalid_argument', 'expected the image file as a Uint8Array or ArrayBuffer');
 }
 
+/**
+ * "avif" or "heic" when the bytes are an ISO-BMFF still image of that kind
+ * (formats the core leaves to the host's own decoder), else null.
+ */
+export function platformDecodedFormat(input) {
+  const b = input instanceof Uint8Array ? input : null;
+  if (!b || b.length < 12 || String.fromCharCode(...b.subarray(4, 8)) !== 'ftyp') return null;
+  // Major brand, then the compatible brands (an AVIF may have "mif1" as major).
+  const box = ((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]) >>> 0;
+  const end = Math.min(b.length, box >= 16 && box <= 4096 ? box : 12);
+  const brands = [];
+  for (let at = 8; at + 4 <= end; at += at === 8 ? 8 : 4) brands.push(String.fromCharCode(...b.subarray(at, at + 4)));
+  if (brands.some((x) => x === 'avif' || x === 'avis')) return 'avif';
+  if (brands.some((x) => ['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'mif1', 'msf1'].includes(x))) return 'heic';
+  return null;
+}
+
 /** The binding named `name`, or a FiligraneError when this build lacks it. */
 function feature(module, name) {
   if (typeof module[name] !== 'function') {
@@ -59,8 +76,27 @@ export function viewerTimePayload(viewerId, date = new Date()) {
 
 /** @param {object} module an instantiated createFiligraneCore() module */
 export function createCoreOps(module) {
+  // Files the core has no decoder for (AVIF, HEIC) that the host's platform
+  // decoder read (web/lib/worker.mjs): original bytes -> {format, png}. Pixel
+  // operations then read the PNG; provenance still reads the original file.
+  const platformDecoded = new WeakMap();
+  const pixelSource = (input) => {
+    const bytes = toBytes(input);
+    return platformDecoded.get(bytes) ?? null;
+  };
+  const pixelBytes = (input) => pixelSource(input)?.png ?? toBytes(input);
+  const redactOps = createRedactOps(module);
   return {
-    ...createRedactOps(module),
+    ...redactOps,
+    redactImage: (input, ...rest) => redactOps.redactImage(pixelBytes(input), ...rest),
+
+    /** The bytes pixel operations decode: the platform decoder's PNG for AVIF/HEIC, else the file. */
+    pixelBytes,
+
+    /** Registers the platform decoder's pixels (PNG bytes) for an AVIF/HEIC file's bytes. */
+    usePlatformDecode(input, { format, png }) {
+      platformDecoded.set(toBytes(input), { format, png: toBytes(png) });
+    },
 
     /**
      * Decodes an image file and summarises it.
@@ -69,10 +105,12 @@ export function createCoreOps(module) {
      */
     info(input, { maxPixels = DEFAULT_MAX_PIXELS } = {}) {
       const bytes = toBytes(input);
-      const { header, image } = check(module.decodeImage(bytes, maxPixels, true, 0));
+      const platform = pixelSource(bytes);
+      const { header, image } = check(module.decodeImage(platform?.png ?? bytes, maxPixels, true, 0));
       try {
         return {
-          format: header.format,
+          format: platform?.format ?? header.format,
+          ...(platform ? { decodedBy: 'browser' } : {}),
           width: header.width,
           height: header.height,
           storedWidth: header.storedWidth,
@@ -96,7 +134,7 @@ export function createCoreOps(module) {
      * channels, hasExif, hasIccProfile, hasXmp}. Throws FiligraneError as info().
      */
     header(input, { maxPixels = DEFAULT_MAX_PIXELS } = {}) {
-      return check(module.readImageHeader(toBytes(input), maxPixels)).header;
+      return check(module.readImageHeader(pixelBytes(input), maxPixels)).header;
     },
 
     /**
@@ -107,7 +145,7 @@ export function createCoreOps(module) {
      * @returns {{width, height, rgba: Uint8Array}}
      */
     decodeRgba(input, { maxPixels = DEFAULT_MAX_PIXELS, maxSide = 0, minSide = 0 } = {}) {
-      const { image } = check(module.decodeImage(toBytes(input), maxPixels, true, minSide));
+      const { image } = check(module.decodeImage(pixelBytes(input), maxPixels, true, minSide));
       let current = image;
       try {
         const longest = Math.max(current.width, current.height);
@@ -133,7 +171,7 @@ export function createCoreOps(module) {
     resize(input, { width, height, filter = 'lanczos3', format = 'png', quality = 90, maxPixels = DEFAULT_MAX_PIXELS, minSide = 0 }) {
       const filterIndex = ['box', 'bilinear', 'bicubic', 'lanczos3'].indexOf(filter);
       if (filterIndex < 0) throw new FiligraneError('invalid_argument', `unknown resize filter ${filter}`);
-      const { image } = check(module.decodeImage(toBytes(input), maxPixels, true, minSide));
+      const { image } = check(module.decodeImage(pixelBytes(input), maxPixels, true, minSide));
       let resized = null;
       try {
         resized = check(image.resized(width, height, filterIndex, maxPixels)).image;
@@ -172,7 +210,7 @@ export function createCoreOps(module) {
 
     /** Composites the overlay onto an image file; returns PNG bytes. */
     screenApply(input, { key, payload, strength = 0, dpr = 1, maxPixels = DEFAULT_MAX_PIXELS }) {
-      return check(feature(module, 'screenApply')(toBytes(input), String(key), normalisePayload(payload), strength, dpr, maxPixels)).bytes;
+      return check(feature(module, 'screenApply')(pixelBytes(input), String(key), normalisePayload(payload), strength, dpr, maxPixels)).bytes;
     },
 
     /**
@@ -180,7 +218,7 @@ export function createCoreOps(module) {
      * @returns {{found, payload: string|null, confidence, viewerId?, minute?, time?, map, ...}}
      */
     screenDecode(input, { key, maxPixels = DEFAULT_MAX_PIXELS }) {
-      const { report } = check(feature(module, 'screenDecode')(toBytes(input), String(key), maxPixels));
+      const { report } = check(feature(module, 'screenDecode')(pixelBytes(input), String(key), maxPixels));
       if (report.found) Object.assign(report, describeViewerTime(report.payload));
       return report;
     },
@@ -189,18 +227,18 @@ export function createCoreOps(module) {
 
     /** Marks an image file with a keyed 64-bit payload; returns {bytes (PNG), psnr}. */
     markImage(input, { key, payload, psnr = 0, maxPixels = DEFAULT_MAX_PIXELS }) {
-      const r = check(feature(module, 'imagemarkEmbed')(toBytes(input), String(key), normalisePayload(payload), psnr, maxPixels));
+      const r = check(feature(module, 'imagemarkEmbed')(pixelBytes(input), String(key), normalisePayload(payload), psnr, maxPixels));
       return { bytes: r.bytes, psnr: r.psnr };
     },
 
     /** Looks for Filigrane's image mark of `key`: {found, payload, confidence, map, ...}. */
     detectImageMark(input, { key, maxPixels = DEFAULT_MAX_PIXELS }) {
-      return check(feature(module, 'imagemarkDetect')(toBytes(input), String(key), maxPixels)).report;
+      return check(feature(module, 'imagemarkDetect')(pixelBytes(input), String(key), maxPixels)).report;
     },
 
     /** Looks for the invisible-watermark marks of Stable Diffusion tools: {found, kind, bitAgreement, ...}. */
     detectSdMark(input, { maxPixels = DEFAULT_MAX_PIXELS } = {}) {
-      return check(feature(module, 'sdmarkDetect')(toBytes(input), maxPixels)).report;
+      return check(feature(module, 'sdmarkDetect')(pixelBytes(input), maxPixels)).report;
     },
 
     // --- Provenance (core/provenance).

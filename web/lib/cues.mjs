@@ -222,6 +222,8 @@ export function createCues({ ops, module, loadAsset, progressHook = null }) {
     return result;
   }
 
-  return { cues, redactCues, redactBoxes, proposeBoxes: proposedBoxes, nudity, frameCues, redactRegions: redactOps.redact, cueKinds: () => CUE_KINDS };
+  // AVIF/HEIC in the browser: the platform decoder's pixels (ops.pixelBytes).
+  const redactRegions = (bytes, options) => redactOps.redact(ops.pixelBytes(bytes), options);
+  return { cues, redactCues, redactBoxes, proposeBoxes: proposedBoxes, nudity, frameCues, redactRegions, cueKinds: () => CUE_KINDS };
 }
 

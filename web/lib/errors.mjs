@@ -9,7 +9,7 @@ export const STATUS_NAMES = Object.freeze([
 /** Plain-language explanations for people, by code. */
 const USER_TEXT = {
   invalid_argument: 'Filigrane could not use this input',
-  unsupported_format: 'This file is not an image Filigrane can read (JPEG, PNG, BMP or GIF)',
+  unsupported_format: 'Filigrane cannot read this file',
   corrupt_data: 'This image file is damaged or incomplete',
   too_large: 'This image is too large to open safely',
   not_found: 'Nothing was found',
@@ -39,9 +39,14 @@ export class FiligraneError extends Error {
     this.status = status ?? -1;
   }
 
-  /** A sentence for a person: what happened, with the core's detail. */
+  /**
+   * A sentence for a person: what happened, with the core's detail. A core
+   * message that is already a sentence for people ("This TIFF uses JPEG
+   * compression, which ...") stands alone rather than after a summary.
+   */
   get userMessage() {
     if (USER_TEXT[this.code] === null) return `${this.message}.`;
+    if (/^This /.test(this.message)) return this.message.endsWith('.') ? this.message : `${this.message}.`;
     const summary = USER_TEXT[this.code] ?? 'Something went wrong';
     return this.message ? `${summary}: ${this.message}.` : `${summary}.`;
   }

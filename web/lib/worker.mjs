@@ -4,7 +4,7 @@
 // and {id, progress: {what, loaded, total}} while a model downloads.
 // Pixel buffers travel as transferables, so nothing is copied twice.
 import createFiligraneCore from './filigrane_web.mjs';
-import { createCoreOps } from './core-ops.mjs';
+import { createCoreOps, platformDecodedFormat, DEFAULT_MAX_PIXELS } from './core-ops.mjs';
 import { createAnalysis } from './analysis.mjs';
 import { createCues } from './cues.mjs';
 import { configureModels } from './models.mjs';
@@ -136,6 +136,34 @@ function transferablesOf(result) {
   return list;
 }
 
+/**
+ * AVIF and HEIC, which the core has no decoder for, through the browser's own
+ * decoder: the pixels become a PNG the core reads (provenance still reads the
+ * original file). Where the browser cannot decode the file either, the core's
+ * own words ("needs a browser that decodes AVIF") reach the person.
+ */
+async function decodeWithPlatform(ops, bytes, format) {
+  if (typeof createImageBitmap !== 'function' || typeof OffscreenCanvas !== 'function') return;
+  let bitmap;
+  try {
+    bitmap = await createImageBitmap(new Blob([bytes], { type: `image/${format}` }), { premultiplyAlpha: 'none' });
+  } catch {
+    return; // this browser does not decode the format
+  }
+  try {
+    const { width, height } = bitmap;
+    if (width > 65536 || height > 65536 || width * height > DEFAULT_MAX_PIXELS) {
+      throw new FiligraneError('too_large', `the image is ${width} x ${height} pixels, over the limit of 100 megapixels`);
+    }
+    const context = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true });
+    context.drawImage(bitmap, 0, 0);
+    const rgba = new Uint8Array(context.getImageData(0, 0, width, height).data.buffer);
+    ops.usePlatformDecode(bytes, { format, png: ops.encode({ width, height, rgba }) });
+  } finally {
+    bitmap.close();
+  }
+}
+
 // Calls run one at a time, so progress belongs to the call in flight.
 let queue = Promise.resolve();
 
@@ -154,6 +182,9 @@ self.onmessage = (event) => {
       }
       if (typeof ops[op] !== 'function') throw new FiligraneError('invalid_argument', `unknown operation ${op}`);
       currentProgress = (progress) => self.postMessage({ id, progress });
+      if (args[0] instanceof ArrayBuffer) args[0] = new Uint8Array(args[0]);
+      const platformFormat = platformDecodedFormat(args[0]);
+      if (platformFormat) await decodeWithPlatform(ops, args[0], platformFormat);
       const result = await ops[op](...args);
       self.postMessage({ id, ok: true, result }, transferablesOf(result));
     } catch (err) {

@@ -72,6 +72,8 @@ function setupRedaction(ui) {
   let history = [];          // earlier {boxes, hiddenKinds}, for undo
   let generation = 0;        // a newer file makes older results stale
   let redactUrl = null;
+  const shareButton = $('redact-share');
+  let sharedFile = null;
   let nextUserId = 1;
 
   function showError(where, err) {
@@ -89,6 +91,8 @@ function setupRedaction(ui) {
     $('redact-result').hidden = true;
     link.removeAttribute('href');
     link.download = 'redacted.png';
+    shareButton.hidden = true;
+    sharedFile = null;
     if (redactUrl) URL.revokeObjectURL(redactUrl);
     redactUrl = null;
     editor.hidden = true;
@@ -425,6 +429,9 @@ function setupRedaction(ui) {
       redactUrl = URL.createObjectURL(new Blob([out.bytes], { type: out.mime }));
       link.href = redactUrl;
       link.download = `${doc.name.replace(/\.[^.]*$/, '')}-redacted.png`;
+      // Web Share with files where the browser has it (phones): straight to a chat or mail app.
+      sharedFile = new File([out.bytes], link.download, { type: out.mime });
+      shareButton.hidden = !navigator.canShare?.({ files: [sharedFile] });
       const counts = {};
       for (const b of chosen) counts[b.kind] = (counts[b.kind] ?? 0) + 1;
       const parts = Object.entries(counts).map(([kind, n]) => `${n} ${kindLabel(kind)}`);
@@ -438,6 +445,12 @@ function setupRedaction(ui) {
     }
   }
   $('redact-confirm').addEventListener('click', confirm);
+  shareButton.addEventListener('click', () => {
+    if (!sharedFile) return;
+    navigator.share({ files: [sharedFile], title: sharedFile.name }).catch((err) => {
+      if (err?.name !== 'AbortError') showError(confirmError, new Error(`sharing did not work (${err?.message ?? err}); use Download instead`));
+    });
+  });
 
   // --- Files in: pick, drop, paste (as Inspect) -------------------------
 

@@ -21,6 +21,8 @@ const USER_TEXT = {
   cancelled: 'The operation was cancelled',
   model_integrity: 'A model file failed its integrity check and was not used',
   model_unavailable: 'A model Filigrane needs could not be loaded',
+  invalid_key_file: 'This key file cannot be used',
+  insecure_key_file: 'This key file is not kept secret',
 };
 
 export class FiligraneError extends Error {

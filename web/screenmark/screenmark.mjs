@@ -1,5 +1,5 @@
 // Embeddable screen-content watermark: the painter. A web app whose server
-// mounts createScreenmarkHandler (web/screenmark/server.mjs) adds
+// mounts createScreenmarkHandler (web/screenmark/server/handler.mjs) adds
 //   <script type="module" src="/screenmark/screenmark.mjs" data-tile-url="/screenmark/tile"></script>
 // and this module covers the viewport with the tile the server rendered for
 // the signed-in viewer and the current minute: fetched as PNG for the page's

@@ -4,7 +4,7 @@
 // frame's requests, so the frame's URL and document never hold the key.
 import { viewerTimePayload } from '../../lib/core-ops.mjs';
 
-const SERVER_SNIPPET = `import { createScreenmarkHandler, loadKeyFile } from './filigrane/web/screenmark/server.mjs';
+const SERVER_SNIPPET = `import { createScreenmarkHandler, loadKeyFile } from './filigrane/web/screenmark/server/handler.mjs';
 
 const tiles = createScreenmarkHandler({
   keys: await loadKeyFile('marks.key'),            // ./filigrane screen keygen marks.key

@@ -2,7 +2,7 @@
 // (screen and photo) with every key of a key file (and any --key), and says
 // in words what it found; --json for the whole report.
 import { checkLeak, keysToTry } from '../../lib/leak-check.mjs';
-import { loadKeyFile } from '../../screenmark/server.mjs';
+import { loadKeyFile } from '../../screenmark/server/handler.mjs';
 import { UsageError, engine, parseCommandArgs, printJson, readInput } from '../cli-support.mjs';
 
 export default {

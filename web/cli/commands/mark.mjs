@@ -2,7 +2,7 @@
 // Stable Diffusion invisible-watermark messages.
 import { writeFile } from 'node:fs/promises';
 import { deriveMarkKeys } from '../../lib/mark-keys.mjs';
-import { loadKeyFile } from '../../screenmark/server.mjs';
+import { loadKeyFile } from '../../screenmark/server/handler.mjs';
 import { UsageError, engine, parseCommandArgs, printJson, readInput } from '../cli-support.mjs';
 
 export const mark = {

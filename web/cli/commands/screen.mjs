@@ -2,8 +2,8 @@
 import { open, rename, unlink, writeFile } from 'node:fs/promises';
 import { FiligraneError } from '../../lib/errors.mjs';
 import { formatKeyFile, newKeyEntry, nextKeyId } from '../../lib/mark-keys.mjs';
-import { loadKeyFile } from '../../screenmark/server.mjs';
-import { startScreenmarkDemo } from '../../screenmark/demo-server.mjs';
+import { loadKeyFile } from '../../screenmark/server/handler.mjs';
+import { startScreenmarkDemo } from '../../screenmark/server/demo.mjs';
 import { viewerTimePayload } from '../../lib/core-ops.mjs';
 import { straightFromPremultiplied } from '../../lib/pixels.mjs';
 import { UsageError, engine, parseCommandArgs, printJson, readInput } from '../cli-support.mjs';

@@ -8,17 +8,17 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createScreenmarkHandler } from './server.mjs';
+import { createScreenmarkHandler } from './handler.mjs';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const COOKIE = 'filigrane_demo_session';
 const MAX_SESSIONS = 100_000;
 export const FIRST_VIEWER_ID = 1001;
 
 const FILES = {
-  '/': ['web/screenmark/demo.html', 'text/html; charset=utf-8'],
+  '/': ['web/screenmark/server/demo.html', 'text/html; charset=utf-8'],
   '/demo/screen.css': ['site/demo/screen.css', 'text/css; charset=utf-8'],
-  '/demo/demo-served.mjs': ['web/screenmark/demo-served.mjs', 'text/javascript; charset=utf-8'],
+  '/demo/demo-page.mjs': ['web/screenmark/server/demo-page.mjs', 'text/javascript; charset=utf-8'],
   '/screenmark/screenmark.mjs': ['web/screenmark/screenmark.mjs', 'text/javascript; charset=utf-8'],
   '/screenmark/overlay-renderers.mjs': ['web/screenmark/overlay-renderers.mjs', 'text/javascript; charset=utf-8'],
   '/lib/gpu.mjs': ['web/lib/gpu.mjs', 'text/javascript; charset=utf-8'],

@@ -2,7 +2,7 @@
 // keyed tile, so the secret never reaches the browser and the viewer id comes
 // from the site's session, not from the page.
 //
-//   import { createScreenmarkHandler, loadKeyFile } from 'filigrane/web/screenmark/server.mjs';
+//   import { createScreenmarkHandler, loadKeyFile } from 'filigrane/web/screenmark/server/handler.mjs';
 //   const tiles = createScreenmarkHandler({ keys: await loadKeyFile('marks.key'), viewerOf: (req) => sessionOf(req)?.userId });
 //   http.createServer((req, res) => req.url.startsWith('/screenmark/tile') ? tiles(req, res) : app(req, res));
 //   // Express: app.get('/screenmark/tile', tiles)   Fastify: (request, reply) => { reply.hijack(); tiles(request.raw, reply.raw); }
@@ -13,10 +13,10 @@
 // cacheable privately until the minute ends. Bad requests get a short 4xx
 // text; no response ever carries the key or material derived from it.
 import { lstat, open } from 'node:fs/promises';
-import { FiligraneError } from '../lib/errors.mjs';
-import { viewerTimePayload } from '../lib/core-ops.mjs';
-import { straightFromPremultiplied } from '../lib/pixels.mjs';
-import { deriveMarkKeys, parseKeyFile } from '../lib/mark-keys.mjs';
+import { FiligraneError } from '../../lib/errors.mjs';
+import { viewerTimePayload } from '../../lib/core-ops.mjs';
+import { straightFromPremultiplied } from '../../lib/pixels.mjs';
+import { deriveMarkKeys, parseKeyFile } from '../../lib/mark-keys.mjs';
 
 export const TILE_CSS_PX = 192;
 export const MIN_DPR = 0.25;
@@ -107,7 +107,7 @@ export function createScreenmarkHandler({ keys, viewerOf, currentKeyId, strength
   // Derived once; the secrets themselves are not kept by the handler.
   const material = deriveMarkKeys(ring).then((list) => new Map(list.map((m) => [m.id, m.screen])));
   let enginePromise = engine ? Promise.resolve(engine) : null;
-  const getEngine = () => (enginePromise ??= import('../lib/node.mjs').then((m) => m.createFiligraneNode()));
+  const getEngine = () => (enginePromise ??= import('../../lib/node.mjs').then((m) => m.createFiligraneNode()));
   const cache = new Map(); // "kid/viewer/minute/side" -> PNG bytes; insertion order = age
 
   function tilePng(core, kid, screenKey, viewer, minute, side) {

@@ -63,6 +63,6 @@ export async function checkLeak(engine, bytes, keys) {
   for (const mark of marks) mark.description = describeMark(mark);
   const summary = marks.length
     ? marks.map((m) => m.description).join('; ')
-    : `No Filigrane mark with ${keys.length === 1 ? 'this key' : 'these keys'}; checked screen and photo marks`;
+    : `No Filigrane mark with ${keys.length === 1 && keys[0].keyId === null ? 'this key' : 'these keys'}; checked screen and photo marks`;
   return { found: marks.length > 0, summary, marks, checked: [...MARK_KINDS], keysTried: keys.length, reports };
 }

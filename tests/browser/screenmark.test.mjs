@@ -152,3 +152,39 @@ test('the overlay follows viewport resizes', async () => {
   const png = new Uint8Array(await b.page.screenshot({ type: 'png' }));
   assert.equal(core.screenDecode(png, { key: screenKey }).viewerId, viewers.at(-1));
 });
+
+test('the painter repaints when the minute ends and when the device-pixel ratio changes', async () => {
+  // A server whose clock is 3 s before a minute's end when the page loads.
+  let offset = 0;
+  const clock = () => Date.now() + offset;
+  const ring = parseKeyFile(formatKeyFile([newKeyEntry('k1')]));
+  const key = (await deriveMarkKeys(ring))[0].screen;
+  const assigned = [];
+  const timed = await startScreenmarkDemo({ keys: ring, engine: core, now: clock, onViewer: (v) => assigned.push(v) });
+  const page = await b.context.newPage();
+  try {
+    await b.context.clearCookies();
+    await page.setViewportSize({ width: 1280, height: 800 });
+    offset = 57_000 - (Date.now() % 60_000);
+    await page.goto(`${timed.url}?renderer=canvas2d`);
+    await page.waitForFunction(() => document.documentElement.dataset.screenmark === 'canvas2d', null, { timeout: 30_000 });
+    const first = await page.evaluate(() => window.filigraneScreenmark.tile().minute);
+    await page.waitForFunction((m) => window.filigraneScreenmark.tile().minute !== m, first, { timeout: 15_000 });
+    const second = await page.evaluate(() => window.filigraneScreenmark.tile().minute);
+    assert.equal(Date.parse(second) - Date.parse(first), 60_000, 'the next minute');
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const shot = new Uint8Array(await page.screenshot({ type: 'png' }));
+    const report = core.screenDecode(shot, { key });
+    assert.equal(report.time, second, `sync ${report.syncScore}`);
+    assert.equal(report.viewerId, assigned.at(-1));
+
+    const cdp = await b.context.newCDPSession(page);
+    await cdp.send('Emulation.setDeviceMetricsOverride', { width: 1280, height: 800, deviceScaleFactor: 2, mobile: false });
+    await page.waitForFunction(() => document.querySelector('canvas[data-filigrane-screenmark]').dataset.tileSide === '384', null, { timeout: 15_000 });
+    const canvasWidth = await page.evaluate(() => document.querySelector('canvas[data-filigrane-screenmark]').width);
+    assert.equal(canvasWidth, 2560, 'the backing store follows the new ratio');
+  } finally {
+    await page.close();
+    await timed.close();
+  }
+});

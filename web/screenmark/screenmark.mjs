@@ -12,6 +12,7 @@
 import { Canvas2DRenderer, WebGpuRenderer } from './overlay-renderers.mjs';
 
 const RETRY_MS = 15_000;
+const DPR_POLL_MS = 1000;
 const MAX_TILE_SIDE = 2048;
 
 /** Premultiplied RGBA of a PNG tile (the server sends straight alpha; exact for overlay tiles). */
@@ -151,10 +152,23 @@ export async function startScreenmark({ tileUrl, tileSource, renderer = 'auto' }
 
   let dprQuery = null;
   const onDprChange = () => {
+    if ((window.devicePixelRatio || 1) === dpr) return;
     dpr = window.devicePixelRatio || 1;
     watchDpr();
+    // The observer reports the new device-pixel box too, but not in every
+    // browser or emulation; size the backing store here as well.
+    const width = Math.round(canvas.clientWidth * dpr);
+    const height = Math.round(canvas.clientHeight * dpr);
+    if (width > 0 && height > 0) {
+      canvas.width = width;
+      canvas.height = height;
+    }
     refresh().catch(reportError);
   };
+  // The resolution query's change event is the signal; a resize event and a
+  // slow poll catch ratio changes that do not fire it (some zoom paths, emulation).
+  addEventListener('resize', onDprChange);
+  const dprPoll = setInterval(onDprChange, DPR_POLL_MS);
   function watchDpr() {
     dprQuery?.removeEventListener('change', onDprChange);
     dprQuery = matchMedia(`(resolution: ${window.devicePixelRatio}dppx)`);
@@ -172,6 +186,8 @@ export async function startScreenmark({ tileUrl, tileSource, renderer = 'auto' }
     stop() {
       stopped = true;
       clearTimeout(timer);
+      clearInterval(dprPoll);
+      removeEventListener('resize', onDprChange);
       observer.disconnect();
       dprQuery?.removeEventListener('change', onDprChange);
       painter.destroy();

@@ -42,14 +42,15 @@ function sessionIdOf(req) {
 
 /**
  * Starts the demo server.
- * @param {{keys: object, port?: number, engine?: object, onViewer?: (viewerId: number) => void, strength?: number}} options
+ * @param {{keys: object, port?: number, engine?: object, onViewer?: (viewerId: number) => void, strength?: number, now?: () => number}} options
+ *   now: the server's clock (tests move it to a minute's end)
  * @returns {Promise<{server: http.Server, url: string, viewers: Map<string, number>, close: () => Promise<void>}>}
  */
-export async function startScreenmarkDemo({ keys, port = 0, engine, onViewer = () => {}, strength = 0 }) {
+export async function startScreenmarkDemo({ keys, port = 0, engine, onViewer = () => {}, strength = 0, now }) {
   const sessions = new Map(); // session id -> viewer id
   let nextViewer = FIRST_VIEWER_ID;
   const tiles = createScreenmarkHandler({
-    keys, engine, strength,
+    keys, engine, strength, now,
     viewerOf: (req) => sessions.get(sessionIdOf(req)) ?? null,
   });
   const cache = new Map();

@@ -315,4 +315,28 @@ test('screen serve prints where it listens and the viewer id it assigns; the til
   }
 });
 
-after(() => {});
+test('random key-file bytes and random tile queries only ever give their own errors', async () => {
+  let seed = 17;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const valid = formatKeyFile([newKeyEntry('k1')]);
+  for (let i = 0; i < 2000; i++) {
+    // Mutations of a valid file and plain noise.
+    const chars = [...valid];
+    for (let m = 0; m < 1 + Math.floor(rand() * 4); m++) chars[Math.floor(rand() * chars.length)] = String.fromCharCode(Math.floor(rand() * 128));
+    const text = i % 4 === 0 ? Array.from({ length: Math.floor(rand() * 300) }, () => String.fromCharCode(Math.floor(rand() * 256))).join('') : chars.join('');
+    try {
+      parseKeyFile(text);
+    } catch (err) {
+      assert.equal(err.code, 'invalid_key_file', String(err));
+    }
+  }
+  const handler = createScreenmarkHandler({ keys: ring, engine: core, viewerOf: () => 9, now: () => NOW });
+  const alphabet = 'dprkidwth=&.%0123456789-eE+ xyz';
+  for (let i = 0; i < 150; i++) {
+    const query = Array.from({ length: Math.floor(rand() * 40) }, () => alphabet[Math.floor(rand() * alphabet.length)]).join('');
+    const r = await call(handler, `/screenmark/tile?${encodeURI(query)}`);
+    assert.ok([200, 400, 404, 414].includes(r.status), `${query}: ${r.status}`);
+    if (r.status === 200) assert.equal(r.headers['content-type'], 'image/png');
+    else assert.ok(r.body.length < 100);
+  }
+});

@@ -61,18 +61,19 @@ for (const [label, long] of SIZES) {
     const [w, h] = dims(original);
     if (long) original = scaled(original, long / Math.max(w, h));
     else original = core.encode(core.decodeRgba(original));
-    const payload = (BigInt(sources.indexOf(sources.find((s) => s[1] === file)) + 1) * 0x9e3779b97f4a7c15n & 0xffffffffffffffffn).toString(16).padStart(16, '0');
+    const payload = ((BigInt(sources.findIndex((s) => s[1] === file) + 1) * 0x9e3779b97f4a7c15n) & 0xffffffffffffffffn).toString(16).padStart(16, '0');
     const { bytes: marked, psnr } = core.markImage(original, { key: KEY, payload });
     minPsnr = Math.min(minPsnr, psnr);
     for (const [attack, apply] of Object.entries(ATTACKS)) {
       const attacked = apply(marked);
       const r = core.detectImageMark(attacked, { key: KEY });
       const key = `${label}|${attack}`;
-      if (!cells.has(key)) cells.set(key, { exact: 0, total: 0, sizes: new Set() });
+      if (!cells.has(key)) cells.set(key, { exact: 0, total: 0, unsynced: 0, sizes: new Set() });
       const cell = cells.get(key);
       cell.total++;
       cell.sizes.add(dims(attacked).join('×'));
       if (r.found && r.payload === payload) cell.exact++;
+      else if (!r.synchronized) cell.unsynced++;
       const wrong = core.detectImageMark(attacked, { key: WRONG_KEY });
       wrongKeyTrials++;
       if (wrong.found) falseDetections++;
@@ -99,6 +100,10 @@ for (const [label] of SIZES) {
   });
   lines.push(`| ${label} | ${row.join(' | ')} |`);
 }
+const misses = [...cells.values()].reduce((a, c) => a + c.total - c.exact, 0);
+const unsynced = [...cells.values()].reduce((a, c) => a + c.unsynced, 0);
+lines.push('', `Of the ${misses} misses, ${unsynced} were synchronisation failures (pilot z below ${7}: the tile lattice or offset was not`,
+  'found with enough confidence) and the rest payloads that failed their CRC after synchronising.');
 lines.push('', 'Sizes the detector saw, per marked size and attack:', '');
 for (const [label] of SIZES) {
   lines.push(`- ${label}: ${Object.keys(ATTACKS).map((a) => `${a} ${[...cells.get(`${label}|${a}`).sizes].join(', ')}`).join('; ')}`);

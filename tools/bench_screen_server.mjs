@@ -79,6 +79,7 @@ async function robustness() {
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   const rows = new Map(); // "dpr|distortion" -> {exact, wrong, total, ms: []}
   const shots = [];
+  const failures = [];
   try {
     for (const dpr of [1, 2]) {
       for (let i = 0; i < SESSIONS; i++) {
@@ -111,7 +112,10 @@ async function robustness() {
           row.total++;
           row.ms.push(ms);
           if (r.found && r.viewerId === viewer && r.time === before) row.exact++;
-          else if (r.found) row.wrong++;
+          else {
+            if (r.found) row.wrong++;
+            failures.push(`DPR ${dpr}, ${w}×${h} CSS px, ${name}: ${r.found ? `wrong payload ${r.payload}` : `not found (sync ${r.syncScore.toFixed(1)})`}`);
+          }
         }
         process.stderr.write(`dpr ${dpr} session ${i + 1}/${SESSIONS} (viewer ${viewer}, ${w}x${h})\n`);
       }
@@ -120,7 +124,7 @@ async function robustness() {
     await browser.close();
     await demo.close();
   }
-  return { rows, shots };
+  return { rows, shots, failures };
 }
 
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
@@ -181,7 +185,7 @@ async function load() {
   return { ok, wallS, all, cold, warm, idle, mem, firstMs: first.ms, bytes: results.map((r) => r.bytes) };
 }
 
-const { rows, shots } = await robustness();
+const { rows, shots, failures } = await robustness();
 const stats = await load();
 
 const pct = (a, b) => `${((100 * a) / b).toFixed(1)}%`;
@@ -208,6 +212,7 @@ for (const [key, row] of rows) {
 }
 const totals = [...rows.values()].reduce((a, r) => ({ exact: a.exact + r.exact, total: a.total + r.total, wrong: a.wrong + r.wrong }), { exact: 0, total: 0, wrong: 0 });
 lines.push('', `All: ${totals.exact}/${totals.total} exact (${pct(totals.exact, totals.total)}), ${totals.wrong} wrong payloads. Screenshot sizes: ${[...new Set(shots.map((s) => `${s.width}×${s.height}`))].join(', ')} device px.`);
+if (failures.length) lines.push('', 'Misses:', '', ...failures.map((f) => `- ${f}`));
 lines.push(
   '',
   '## Tile endpoint under load',

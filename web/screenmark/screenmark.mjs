@@ -138,10 +138,16 @@ export async function startScreenmark({ tileUrl, tileSource, renderer = 'auto' }
   }
 
   // Backing store in exact device pixels, so tile texels map 1:1 to screen pixels.
+  // The device-pixel box is exact where the browser reports it faithfully; it
+  // can be off by the whole ratio (headless Chromium with an emulated device
+  // scale factor reports CSS pixels), so it is used only when it agrees with
+  // CSS size x ratio to within pixel snapping.
+  const devicePixels = (device, css) => (device !== undefined && Math.abs(device - css * dpr) <= 2 ? device : Math.round(css * dpr));
   const observer = new ResizeObserver((entries) => {
     const box = entries[0].devicePixelContentBoxSize?.[0];
-    const width = box ? box.inlineSize : Math.round(canvas.clientWidth * dpr);
-    const height = box ? box.blockSize : Math.round(canvas.clientHeight * dpr);
+    const css = entries[0].contentBoxSize?.[0];
+    const width = devicePixels(box?.inlineSize, css ? css.inlineSize : canvas.clientWidth);
+    const height = devicePixels(box?.blockSize, css ? css.blockSize : canvas.clientHeight);
     if (width > 0 && height > 0 && (canvas.width !== width || canvas.height !== height)) {
       canvas.width = width;
       canvas.height = height;

@@ -6,7 +6,9 @@
 // Also counts false detections: every attacked copy checked with a wrong key.
 // WebAssembly under Node (the CLI's engine); writes a Markdown table.
 //
-// Usage: node tools/bench_mark_range.mjs [OUT.md]   (needs ../shared/data)
+// Usage: node tools/bench_mark_range.mjs [OUT.md] [--into bench/mark.md]   (needs ../shared/data)
+// --into replaces (or appends) the operating-range section of that file, so
+// bench/mark.md (rewritten by bench_mark) carries the table too.
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +16,10 @@ import { createFiligraneNode } from '../web/lib/node.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const shared = path.resolve(repoRoot, '..', 'shared', 'data');
-const outPath = process.argv[2] ?? path.join(repoRoot, 'bench', 'mark-range.md');
+const argv = process.argv.slice(2);
+const intoIndex = argv.indexOf('--into');
+const intoPath = intoIndex >= 0 ? argv[intoIndex + 1] : null;
+const outPath = argv[0] && !argv[0].startsWith('--') ? argv[0] : path.join(repoRoot, 'bench', 'mark-range.md');
 if (!existsSync(path.join(shared, 'kodak'))) {
   console.error(`skipped: ${shared}/kodak is absent`);
   process.exit(0);
@@ -110,4 +115,11 @@ for (const [label] of SIZES) {
 }
 lines.push('', `False detections: ${falseDetections} of ${wrongKeyTrials} wrong-key checks of the marked and attacked copies.`, '');
 writeFileSync(outPath, lines.join('\n'));
+if (intoPath) {
+  const [START, END] = ['<!-- operating-range: tools/bench_mark_range.mjs -->', '<!-- /operating-range -->'];
+  const section = [START, ...lines.map((l) => (l.startsWith('# ') ? `#${l}` : l)), END].join('\n');
+  const old = existsSync(intoPath) ? readFileSync(intoPath, 'utf8') : '';
+  const a = old.indexOf(START), b = old.indexOf(END);
+  writeFileSync(intoPath, a >= 0 && b > a ? old.slice(0, a) + section + old.slice(b + END.length) : `${old.trimEnd()}\n\n${section}\n`);
+}
 process.stdout.write(lines.join('\n') + '\n');

@@ -104,14 +104,22 @@ function viewerIdFrom(value) {
 export function createScreenmarkHandler({ keys, viewerOf, currentKeyId, strength = 0, engine, now = Date.now, cacheEntries = 4096 }) {
   if (typeof viewerOf !== 'function') throw new TypeError('createScreenmarkHandler needs viewerOf(request)');
   const ring = keyringFrom(keys, currentKeyId);
-  // Derived once; the secrets themselves are not kept by the handler.
+  const currentId = ring.current;
+  // Derived once; the handler keeps only the screen material, not the secrets.
   const material = deriveMarkKeys(ring).then((list) => new Map(list.map((m) => [m.id, m.screen])));
   let enginePromise = engine ? Promise.resolve(engine) : null;
   const getEngine = () => (enginePromise ??= import('../../lib/node.mjs').then((m) => m.createFiligraneNode()));
-  const cache = new Map(); // "kid/viewer/minute/side" -> PNG bytes; insertion order = age
+  // "kid/viewer/side" -> PNG of the current minute; emptied when the minute
+  // changes (an old minute's tile is never served again), bounded in entries.
+  const cache = new Map();
+  let cacheMinute = -1;
 
   function tilePng(core, kid, screenKey, viewer, minute, side) {
-    const cacheKey = `${kid}/${viewer}/${minute}/${side}`;
+    if (minute !== cacheMinute) {
+      cache.clear();
+      cacheMinute = minute;
+    }
+    const cacheKey = `${kid}/${viewer}/${side}`;
     let png = cache.get(cacheKey);
     if (png) return png;
     const tile = core.screenTile({
@@ -142,7 +150,7 @@ export function createScreenmarkHandler({ keys, viewerOf, currentKeyId, strength
       }
       const dpr = parseDpr(query.get('dpr'));
       const side = Math.max(8, Math.round(TILE_CSS_PX * dpr));
-      const kid = query.get('kid') ?? ring.current;
+      const kid = query.get('kid') ?? currentId;
       const byId = await material;
       const screenKey = byId.get(kid);
       if (!screenKey) throw new BadRequest(404, 'unknown key id');

@@ -24,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { CHROMIUM, CHROMIUM_ARGS, guardEgress } from '../tests/browser/support/browser.mjs';
 import { createFiligraneNode } from '../web/lib/node.mjs';
 import { deriveMarkKeys } from '../web/lib/mark-keys.mjs';
+import { findScreenMark } from '../web/lib/leak-check.mjs';
 import { loadKeyFile } from '../web/screenmark/server/handler.mjs';
 import { startScreenmarkDemo } from '../web/screenmark/server/demo.mjs';
 
@@ -104,7 +105,7 @@ async function robustness() {
         for (const [name, make] of Object.entries(distortions(png, info.width, info.height, i + 1))) {
           const bytes = make();
           const t0 = performance.now();
-          const r = core.screenDecode(bytes, { key: material.screen });
+          const r = await findScreenMark(core, bytes, material.screen);
           const ms = performance.now() - t0;
           const key = `${dpr}|${name}`;
           if (!rows.has(key)) rows.set(key, { exact: 0, wrong: 0, total: 0, ms: [] });
@@ -201,6 +202,9 @@ const lines = [
   `each a new cookie and so a new server-assigned viewer, over viewports ${VIEWPORTS.map(([w, h]) => `${w}×${h}`).join(', ')} CSS px`,
   'and scroll offsets 0–400 px. Exact = the decoded viewer and minute are the ones the server assigned to that session;',
   'wrong = a payload was decoded but it is not that one. Scaling uses Lanczos-3; the crop is 512 × 512 device px at a varying position.',
+  'Decoded as `filigrane check` and the Decode view do (web/lib/leak-check.mjs findScreenMark: the core\'s default scale range,',
+  '0.45–2.2× the DPR-1 tile, then, when that finds nothing, a half-size copy, where an enlarged DPR-2 capture is back in range);',
+  'decode ms covers both.',
   '',
   '| DPR | distortion | exact | wrong | decode ms (median) |',
   '|---|---|---|---|---|',

@@ -153,6 +153,20 @@ test('a tile decodes to the session\'s viewer and the current minute, and expire
   }
 });
 
+test('check reads an enlarged DPR-2 capture (tile 3x the DPR-1 period) through its half-size copy', async () => {
+  const handler = createScreenmarkHandler({ keys: ring, viewerOf: () => 1002, engine: core, now: () => NOW });
+  const r = await call(handler, '/screenmark/tile?dpr=2');
+  const tile = core.decodeRgba(new Uint8Array(r.body));
+  const shot = core.encode(composite(syntheticPage(1600, 1100), tile));
+  const enlarged = path.join(tmp, 'dpr2-enlarged.png');
+  writeFileSync(enlarged, core.resize(shot, { width: 2400, height: 1650 }));
+  assert.equal(core.screenDecode(readFileSync(enlarged), { key: material[0].screen }).found, false, 'out of the core\'s default range');
+  const report = JSON.parse(cli('check', '--key-file', keyFile, '--json', enlarged).stdout);
+  assert.equal(report.found, true);
+  assert.equal(report.marks[0].viewerId, 1002);
+  assert.ok(Math.abs(report.marks[0].scale - 3) < 0.06, `scale ${report.marks[0].scale}`);
+});
+
 test('the viewer is the server\'s word: the page cannot choose it', async () => {
   const handler = createScreenmarkHandler({ keys: ring, viewerOf: () => 7, engine: core, now: () => NOW });
   assert.equal((await call(handler, '/screenmark/tile?dpr=1&viewer=42')).status, 400);

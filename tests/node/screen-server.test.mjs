@@ -216,9 +216,16 @@ test('bad tile requests get a short 4xx message with bounded work', async () => 
   const noSession = await call(handler, '/screenmark/tile?dpr=1');
   assert.equal(noSession.status, 401);
   assert.match(noSession.body.toString(), /no session/);
-  // The largest allowed ratio is still a bounded tile.
+  // The largest allowed ratio is still a bounded tile, and ratios come in steps of 1/8.
   const largest = await withSession('/screenmark/tile?dpr=6');
   assert.equal(largest.status, 200);
+  const sides = new Set();
+  for (let i = 0; i <= 100; i++) {
+    const r = await withSession(`/screenmark/tile?dpr=${(1 + i / 100).toFixed(2)}`);
+    assert.equal(r.status, 200);
+    sides.add(r.headers['content-length']);
+  }
+  assert.ok(sides.size <= 9, `${sides.size} distinct tiles for ratios 1..2`);
   const site = createScreenmarkHandler({ keys: ring, engine: core, viewerOf: () => 'not a viewer' });
   const bad = await call(site, '/screenmark/tile');
   assert.equal(bad.status, 500);

@@ -8,7 +8,7 @@
 //   // Express: app.get('/screenmark/tile', tiles)   Fastify: (request, reply) => { reply.hijack(); tiles(request.raw, reply.raw); }
 //
 // GET <mount>?dpr=D[&kid=ID] answers the PNG tile (one period of the overlay,
-// round(192 D) device px square) for viewerOf(request) and the current minute,
+// 192 D device px square, D rounded to 1/8) for viewerOf(request) and the current minute,
 // marked with the current key (or key ID while it is still in the file),
 // cacheable privately until the minute ends. Bad requests get a short 4xx
 // text; no response ever carries the key or material derived from it.
@@ -21,6 +21,7 @@ import { deriveMarkKeys, parseKeyFile } from '../../lib/mark-keys.mjs';
 export const TILE_CSS_PX = 192;
 export const MIN_DPR = 0.25;
 export const MAX_DPR = 6;
+const DPR_STEPS = 8;
 const MAX_URL_LENGTH = 512;
 const MINUTE_MS = 60_000;
 const MAX_KEY_FILE_BYTES = 64 * 1024;
@@ -149,7 +150,9 @@ export function createScreenmarkHandler({ keys, viewerOf, currentKeyId, strength
         if (query.getAll(name).length > 1) throw new BadRequest(400, `${name} given twice`);
       }
       const dpr = parseDpr(query.get('dpr'));
-      const side = Math.max(8, Math.round(TILE_CSS_PX * dpr));
+      // Ratios in steps of 1/8, so one session can make at most ~47 distinct
+      // tiles a minute (the decoder reads any tile size; the step is < 7%).
+      const side = Math.max(8, Math.round((TILE_CSS_PX * Math.round(dpr * DPR_STEPS)) / DPR_STEPS));
       const kid = query.get('kid') ?? currentId;
       const byId = await material;
       const screenKey = byId.get(kid);

@@ -12,7 +12,8 @@
 //     a viewer-minute-ratio tile and cached repeats apart), requests per second,
 //     and the server's resident memory.
 //
-// Usage: node tools/bench_screen_server.mjs [OUT.md] [--sessions N] [--requests N] [--viewers N]
+// Usage: node tools/bench_screen_server.mjs [OUT.md] [--sessions N] [--requests N] [--viewers N] [--load-only]
+// (--load-only re-measures the endpoint and keeps the screenshot section of OUT.md)
 // Needs build/wasm (the Node module).
 import { chromium } from 'playwright-core';
 import { spawn, spawnSync } from 'node:child_process';
@@ -25,6 +26,7 @@ import { CHROMIUM, CHROMIUM_ARGS, guardEgress } from '../tests/browser/support/b
 import { createFiligraneNode } from '../web/lib/node.mjs';
 import { deriveMarkKeys } from '../web/lib/mark-keys.mjs';
 import { findScreenMark } from '../web/lib/leak-check.mjs';
+import { straightFromPremultiplied } from '../web/lib/pixels.mjs';
 import { loadKeyFile } from '../web/screenmark/server/handler.mjs';
 import { startScreenmarkDemo } from '../web/screenmark/server/demo.mjs';
 
@@ -176,6 +178,7 @@ async function load() {
     }
   }));
   const wallS = (performance.now() - t0) / 1000;
+  const load = os.loadavg()[0].toFixed(1);
   const mem = memory();
   server.kill('SIGTERM');
   agent.destroy();
@@ -183,11 +186,24 @@ async function load() {
   const all = results.map((r) => r.ms).sort((a, b) => a - b);
   const cold = results.filter((r) => r.firstRender).map((r) => r.ms).sort((a, b) => a - b);
   const warm = results.filter((r) => !r.firstRender).map((r) => r.ms).sort((a, b) => a - b);
-  return { ok, wallS, all, cold, warm, idle, mem, firstMs: first.ms, bytes: results.map((r) => r.bytes) };
+  return { ok, wallS, all, cold, warm, idle, mem, load, firstMs: first.ms, bytes: results.map((r) => r.bytes) };
 }
 
-const { rows, shots, failures } = await robustness();
+const LOAD_ONLY = args.includes('--load-only');
+const { rows, shots, failures } = LOAD_ONLY ? { rows: new Map(), shots: [], failures: [] } : await robustness();
 const stats = await load();
+// One tile render in-process (screenTile + PNG encode), median of 20, to separate the work from queueing.
+const renderMs = {};
+for (const dpr of [1, 2]) {
+  const times = [];
+  for (let i = 0; i < 20; i++) {
+    const t0 = performance.now();
+    const tile = core.screenTile({ key: material.screen, payload: (1000 + i).toString(16).padStart(16, '0'), dpr });
+    core.encode({ width: tile.width, height: tile.height, rgba: straightFromPremultiplied(tile.rgba) });
+    times.push(performance.now() - t0);
+  }
+  renderMs[dpr] = times.sort((a, b) => a - b)[10];
+}
 
 const pct = (a, b) => `${((100 * a) / b).toFixed(1)}%`;
 const fmt = (ms) => ms.toFixed(1);
@@ -234,9 +250,18 @@ lines.push(
   `| latency p50 / p99, first render (${stats.cold.length} requests, ms) | ${fmt(quantile(stats.cold, 0.5))} / ${fmt(quantile(stats.cold, 0.99))} |`,
   `| latency p50 / p99, cached (${stats.warm.length} requests, ms) | ${fmt(quantile(stats.warm, 0.5))} / ${fmt(quantile(stats.warm, 0.99))} |`,
   `| first tile after start-up (loads the WebAssembly module, ms) | ${fmt(stats.firstMs)} |`,
+  `| one tile render in-process, DPR 1 / 2 (screenTile + PNG encode, median of 20, ms) | ${fmt(renderMs[1])} / ${fmt(renderMs[2])} |`,
+  `| machine load average during the run (2 cores, other work running) | ${stats.load} |`,
   `| tile PNG size, DPR 1 / 2 (bytes) | ${Math.min(...stats.bytes)} / ${Math.max(...stats.bytes)} |`,
   `| server resident memory: idle / after the run / peak (MiB) | ${stats.idle.rss.toFixed(0)} / ${stats.mem.rss.toFixed(0)} / ${stats.mem.peak.toFixed(0)} |`,
   '',
 );
-writeFileSync(outPath, lines.join('\n'));
-process.stdout.write(lines.join('\n') + '\n');
+let text = lines.join('\n');
+if (LOAD_ONLY) {
+  // Keep the screenshot section of the existing file; replace the load section.
+  const old = readFileSync(outPath, 'utf8');
+  const marker = '## Tile endpoint under load';
+  text = old.slice(0, old.indexOf(marker)) + text.slice(text.indexOf(marker));
+}
+writeFileSync(outPath, text);
+process.stdout.write(text + '\n');

@@ -153,11 +153,11 @@ async function runKernels(createModule, config) {
   await bench('e2e: decode screen-marked PNG', slow, null, (m) => check(m.decodeImage(screenPng, MAXPX, true, 0), 'decode').image.delete());
   let screenFound = null;
   await bench('e2e: screen decode, marked (PNG in)', slow, null, (m) => {
-    screenFound = check(m.screenDecode(screenPng, KEY, MAXPX), 'screen decode').report.found;
+    screenFound = check(m.screenDecode(screenPng, KEY, MAXPX, 0, 0), 'screen decode').report.found;
   });
   rows[rows.length - 1].note = `found: ${screenFound}`;
   await bench('e2e: decode unmarked screen PNG', slow, null, (m) => check(m.decodeImage(screenPlain, MAXPX, true, 0), 'decode').image.delete());
-  await bench('e2e: screen decode, unmarked (PNG in)', slow, null, (m) => check(m.screenDecode(screenPlain, KEY, MAXPX), 'screen decode'));
+  await bench('e2e: screen decode, unmarked (PNG in)', slow, null, (m) => check(m.screenDecode(screenPlain, KEY, MAXPX, 0, 0), 'screen decode'));
   if (hasRedact) {
     const regions = new Float64Array([200, 150, 600, 400, 1100, 500, 500, 400]);
     await bench('blur 2 regions (1000x800 px) on 1920x1080 RGBA', n, null,

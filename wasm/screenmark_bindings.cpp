@@ -65,10 +65,14 @@ val screen_apply_js(val file_bytes, std::string key, std::string payload_text, d
 }
 
 // Looks for the mark in an image file. Never reports an unverified payload.
-val screen_decode_js(val file_bytes, std::string key, double max_pixels) {
+// min_scale / max_scale <= 0 keep the decoder's default scale range.
+val screen_decode_js(val file_bytes, std::string key, double max_pixels, double min_scale, double max_scale) {
   Result<DecodedImage> decoded = decode_js_image(file_bytes, max_pixels);
   if (!decoded.ok()) return result_object(decoded.status());
-  Result<screenmark::ScreenDecodeReport> r = screenmark::decode_screenmark(decoded.value().image, key);
+  screenmark::ScreenDecodeOptions options;
+  if (min_scale > 0) options.min_scale = min_scale;
+  if (max_scale > 0) options.max_scale = max_scale;
+  Result<screenmark::ScreenDecodeReport> r = screenmark::decode_screenmark(decoded.value().image, key, options);
   val out = result_object(r.status());
   if (!r.ok()) return out;
   const screenmark::ScreenDecodeReport& rep = r.value();

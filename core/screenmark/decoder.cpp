@@ -17,9 +17,14 @@ constexpr int kSamplesPerCell = 4;
 constexpr int kAccSide = kTileCells * kSamplesPerCell;  // 128: folded tile accumulator
 constexpr int kSpectrumSide = 512;                      // period-search window
 constexpr uint32_t kMinSide = 24;
-constexpr uint64_t kSweepMaxPixels = 640 * 640;  // scale sweep only for small captures
-constexpr size_t kSweepDecodes = 4;
-constexpr double kRefineSyncZ = 6.0;             // sync z that earns a period refinement              // decode attempts spent on sweep hypotheses
+// The lattice search sees periods up to ~window / 2.4 on a pyramid level whose
+// short side is >= 512 px, so a capture with a short side under 1024 px hides
+// scales above ~1.1 from it (e.g. an 800 x 600 page enlarged 1.5x): those
+// captures sweep the hidden scales, up to a pixel budget.
+constexpr uint32_t kSweepMaxShortSide = 1023;
+constexpr uint64_t kSweepMaxPixels = 2'000'000;
+constexpr size_t kSweepDecodes = 4;              // decode attempts spent on sweep hypotheses
+constexpr double kRefineSyncZ = 6.0;             // sync z that earns a period refinement
 
 // Single-channel float image.
 // Pixels are left uninitialised by allocate(): every producer writes all of
@@ -695,10 +700,13 @@ Result<ScreenDecodeReport> decode_screenmark(const Image& capture, std::string_v
     }
   }
 
-  // Small captures (crops spanning under ~2 tile periods) defeat the lattice
-  // search: sweep the scale range instead, ranking scales by sync z-score,
-  // then refine and decode the best few.
-  if (uint64_t(capture.width()) * capture.height() > kSweepMaxPixels) return report;
+  // Small captures (crops spanning under ~2 tile periods) and enlarged ones
+  // with a short side under 1024 px defeat the lattice search: sweep the
+  // scales it could not see instead, ranking them by sync z-score, then
+  // refine and decode the best few (attempts stay within kMaxDecodeAttempts).
+  if (std::min(capture.width(), capture.height()) > kSweepMaxShortSide ||
+      uint64_t(capture.width()) * capture.height() > kSweepMaxPixels)
+    return report;
   const Plane& full = pyramid[0];
   std::vector<WeightedResidual> sweep_residuals;
   auto residual_for = [&](double scale) -> const WeightedResidual& {

@@ -1,21 +1,36 @@
-// Demo page for the screen mark: the overlay starts from URL parameters
-// (key, viewer or payload, renderer), the way an app would call it.
+// Demo page for the screen mark in the app's preview frame (?preview): the
+// painter paints tiles the app computes in its own engine from the test key
+// typed there, asked for over postMessage, so this page never holds a key.
+// (A deployed site serves tiles from its server: see `filigrane screen serve`.)
 import { startScreenmark } from '../screenmark/screenmark.mjs';
 
-const params = new URLSearchParams(location.search);
 let count = 0;
 document.getElementById('ack').addEventListener('click', () => {
   document.getElementById('ack-count').textContent = String(++count);
 });
 
-if (params.get('key')) {
-  startScreenmark({
-    key: params.get('key'),
-    payload: params.get('payload') ?? undefined,
-    viewerId: params.has('viewer') ? Number(params.get('viewer')) : undefined,
-    strength: params.has('strength') ? Number(params.get('strength')) / 255 : 0,
-    renderer: params.get('renderer') ?? 'auto',
-  }).then((controller) => {
+const pending = new Map();
+let nextRequest = 1;
+addEventListener('message', (event) => {
+  if (event.origin !== location.origin || event.source !== parent) return;
+  const { type, id, tile, error } = event.data ?? {};
+  if (type !== 'filigrane-screenmark-tile' || !pending.has(id)) return;
+  const { resolve, reject } = pending.get(id);
+  pending.delete(id);
+  if (error) reject(new Error(error));
+  else resolve(tile);
+});
+
+function tileFromApp(dpr) {
+  return new Promise((resolve, reject) => {
+    const id = nextRequest++;
+    pending.set(id, { resolve, reject });
+    parent.postMessage({ type: 'filigrane-screenmark-tile-request', id, dpr }, location.origin);
+  });
+}
+
+if (new URLSearchParams(location.search).has('preview') && parent !== window) {
+  startScreenmark({ tileSource: tileFromApp, renderer: 'auto' }).then((controller) => {
     window.filigraneScreenmark = controller;
     document.body.dataset.screenmark = controller.backend;
   }, (err) => {

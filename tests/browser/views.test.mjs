@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openApp, repoRoot } from './support/browser.mjs';
 import { createFiligraneNode } from '../../web/lib/node.mjs';
+import { deriveMarkKeys, formatKeyFile, newKeyEntry, parseKeyFile } from '../../web/lib/mark-keys.mjs';
 
 const shots = path.join(repoRoot, 'build', 'screenshots');
 let b, core;
@@ -34,7 +35,7 @@ test('Decode reads viewer and time from a marked screenshot and draws the map', 
   await b.page.fill('#decode-key', 'view-key');
   await dropInto('#decode-drop', leaked, 'leak.jpg');
   await b.page.waitForSelector('#decode-result:not([hidden])');
-  assert.match(await b.page.textContent('#decode-verdict'), /^Viewer 77,/);
+  assert.match(await b.page.textContent('#decode-verdict'), /^Viewer 77 at 2026-11-28 10:00 UTC, screen mark, the typed key, confidence 0\.\d\d$/);
   assert.equal(await b.page.textContent('#decode-facts dd[data-field="payload"]'), '0000004d01c8b5f8');
   const painted = await b.page.evaluate(() => {
     const c = document.getElementById('decode-map');
@@ -48,17 +49,48 @@ test('Decode reads viewer and time from a marked screenshot and draws the map', 
 
   await b.page.fill('#decode-key', 'wrong-key');
   await dropInto('#decode-drop', leaked, 'leak.jpg');
-  await b.page.waitForFunction(() => /No mark/.test(document.getElementById('decode-verdict').textContent));
+  await b.page.waitForFunction(() => /^No Filigrane mark with this key; checked screen and photo marks/.test(document.getElementById('decode-verdict').textContent));
+});
+
+test('every key field starts empty; no built-in key anywhere in the page', async () => {
+  await b.page.goto(b.baseUrl);
+  await b.page.waitForSelector('body[data-engine="ready"]', { timeout: 30_000 });
+  for (const id of ['screen-key', 'decode-key', 'protect-key']) assert.equal(await b.page.inputValue(`#${id}`), '', id);
+  assert.doesNotMatch(await b.page.content(), /change-this-secret/);
+});
+
+test('Decode with a key file finds a photo mark after JPEG 60 and a 50% resize, naming the key', async () => {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'filigrane-decode-keys-'));
+  const keyFile = path.join(tmp, 'site.key');
+  writeFileSync(keyFile, formatKeyFile([newKeyEntry('k1'), newKeyEntry('k2')]), { mode: 0o600 });
+  const [, k2] = await deriveMarkKeys(parseKeyFile(readFileSync(keyFile, 'utf8')));
+  const photo = core.resize(readFileSync(path.join(repoRoot, 'tests', 'corpus', 'photo.jpg')), { width: 1024, height: 768, format: 'png' });
+  const { bytes: marked } = core.markImage(photo, { key: k2.photo, payload: '00000000000003e9' });
+  const leaked = core.resize(marked, { width: 512, height: 384, format: 'jpeg', quality: 60 });
+  await b.page.click('#tab-decode');
+  await b.page.fill('#decode-key', '');
+  await b.page.setInputFiles('#decode-key-file', keyFile);
+  await dropInto('#decode-drop', leaked, 'photo.jpg');
+  await b.page.waitForFunction(() => /^Photo mark/.test(document.getElementById('decode-verdict').textContent), null, { timeout: 30_000 });
+  assert.match(await b.page.textContent('#decode-verdict'), /^Photo mark with payload 00000000000003e9, key k2, confidence /);
+  await b.page.setInputFiles('#decode-key-file', []);
 });
 
 test('Screen mark previews the overlay on a sample page and offers the snippet', async () => {
   await b.page.click('#tab-screen');
   await b.page.fill('#screen-key', 'snippet-key');
   await b.page.fill('#screen-viewer', '31337');
-  assert.match(await b.page.inputValue('#screen-snippet'), /data-key="snippet-key" data-viewer="31337"/);
+  // The server snippet comes first; the page snippet names only the tile URL.
+  assert.match(await b.page.inputValue('#screen-server-snippet'), /createScreenmarkHandler\(\{/);
+  assert.equal(await b.page.inputValue('#screen-snippet'),
+    '<script type="module" src="/screenmark/screenmark.mjs" data-tile-url="/screenmark/tile"></script>');
   await b.page.click('#screen-form button[type="submit"]');
   const frame = b.page.frameLocator('#screen-preview');
   await frame.locator('body[data-screenmark]').waitFor({ timeout: 30_000 });
+  assert.equal(await frame.locator('body').getAttribute('data-screenmark-error'), null);
+  // The preview frame only paints tiles the view hands it: its URL and document hold no key.
+  assert.doesNotMatch(await b.page.getAttribute('#screen-preview', 'src'), /snippet-key/);
+  assert.doesNotMatch(await frame.locator('html').innerHTML(), /snippet-key/);
   await b.page.screenshot({ path: path.join(shots, 'screen-desktop.png'), fullPage: true });
   // The preview really carries the chosen viewer: decode a screenshot of the frame.
   const png = new Uint8Array(await b.page.locator('#screen-preview').screenshot());

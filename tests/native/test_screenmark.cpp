@@ -264,6 +264,25 @@ TEST_CASE("screenmark: round trip on a synthetic page (lossless, x0.5, JPEG 60, 
   CHECK_FALSE(unmarked.value().found);
 }
 
+TEST_CASE("screenmark: an 800 x 600 capture enlarged 1.5x and 2x (short side under 1024) is found by the scale sweep") {
+  const Image page = synthetic_page(800, 600, 5);
+  const std::string key = "enlarged-capture";
+  const Image marked = apply_screenmark(page, key, kPayload).value();
+  for (double s : {1.5, 2.0}) {
+    INFO("scale " << s);
+    const Image big = resize(marked, uint32_t(800 * s), uint32_t(600 * s), ResizeFilter::kLanczos3).value();
+    auto rep = decode_screenmark(big, key);
+    REQUIRE(rep.ok());
+    CHECK(rep.value().found);
+    CHECK(rep.value().payload == kPayload);
+    CHECK(rep.value().scale == doctest::Approx(s).epsilon(0.02));
+    CHECK(rep.value().attempts <= 32);
+  }
+  auto wrong = decode_screenmark(resize(marked, 1200, 900, ResizeFilter::kLanczos3).value(), "another-key");
+  REQUIRE(wrong.ok());
+  CHECK_FALSE(wrong.value().found);
+}
+
 TEST_CASE("screenmark: garbage, tiny and invalid captures") {
   std::mt19937 rng(3);
   Image noise = Image::create(300, 200).value();

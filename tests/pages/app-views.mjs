@@ -29,11 +29,13 @@ export const VIEWS = {
   },
   async protect(page) {
     await page.click('#tab-protect');
+    await page.fill('#protect-key', DECODE_KEY); // every key field starts empty
     await page.setInputFiles('#protect-input', PHOTO);
     await page.waitForSelector('#protect-result:not([hidden])', { timeout: 30_000 });
   },
   async screen(page) {
     await page.click('#tab-screen');
+    await page.fill('#screen-key', DECODE_KEY); // every key field starts empty
     await page.click('#screen-form button[type="submit"]');
     await page.frameLocator('#screen-preview').locator('body[data-screenmark]').waitFor({ timeout: 30_000 });
   },
@@ -42,6 +44,6 @@ export const VIEWS = {
     await page.fill('#decode-key', DECODE_KEY);
     await page.setInputFiles('#decode-input', screenshot);
     await page.waitForSelector('#decode-result:not([hidden])', { timeout: 30_000 });
-    await page.waitForFunction(() => /^Viewer 77,/.test(document.getElementById('decode-verdict').textContent));
+    await page.waitForFunction(() => /^Viewer 77 at /.test(document.getElementById('decode-verdict').textContent));
   },
 };

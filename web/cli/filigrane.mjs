@@ -8,7 +8,7 @@ import { UsageError } from './cli-support.mjs';
 import { releaseModelSessions } from '../lib/models.mjs';
 
 const EXIT = { ok: 0, internal: 1, input: 2, usage: 64 };
-const INPUT_CODES = new Set(['invalid_argument', 'unsupported_format', 'corrupt_data', 'too_large', 'not_found', 'unreadable']);
+const INPUT_CODES = new Set(['invalid_argument', 'unsupported_format', 'corrupt_data', 'too_large', 'not_found', 'unreadable', 'invalid_key_file', 'insecure_key_file']);
 
 function helpText() {
   const width = Math.max(...commands.map((c) => c.name.length));

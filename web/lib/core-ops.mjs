@@ -214,11 +214,12 @@ export function createCoreOps(module) {
     },
 
     /**
-     * Looks for the screen mark of `key` in an image file.
+     * Looks for the screen mark of `key` in an image file. minScale/maxScale
+     * (0: the core's default, 0.45..2.2 of the DPR-1 tile) set the scale range searched.
      * @returns {{found, payload: string|null, confidence, viewerId?, minute?, time?, map, ...}}
      */
-    screenDecode(input, { key, maxPixels = DEFAULT_MAX_PIXELS }) {
-      const { report } = check(feature(module, 'screenDecode')(pixelBytes(input), String(key), maxPixels));
+    screenDecode(input, { key, maxPixels = DEFAULT_MAX_PIXELS, minScale = 0, maxScale = 0 }) {
+      const { report } = check(feature(module, 'screenDecode')(pixelBytes(input), String(key), maxPixels, minScale, maxScale));
       if (report.found) Object.assign(report, describeViewerTime(report.payload));
       return report;
     },

@@ -24,6 +24,8 @@ const USER_TEXT = {
   model_unavailable: 'A model Filigrane needs could not be loaded',
   // The message is the whole sentence ("This needs a one-time download of 31 MB; ...").
   needs_download: null,
+  invalid_key_file: 'This key file cannot be used',
+  insecure_key_file: 'This key file is not kept secret',
 };
 
 export class FiligraneError extends Error {

@@ -1,33 +1,72 @@
-// Embeddable screen-content watermark. A web app adds
-//   <script type="module" src="/screenmark/screenmark.mjs" data-key="…" data-viewer="42"></script>
-// (or data-payload="16 hex digits" instead of data-viewer), or calls
-// startScreenmark({...}). It covers the viewport with an invisible keyed
-// overlay that follows resizes and device-pixel-ratio changes and never takes
-// clicks or text selection. With data-viewer the payload is the viewer id and
-// the current minute, re-rendered as the minute changes.
+// Embeddable screen-content watermark: the painter. A web app whose server
+// mounts createScreenmarkHandler (web/screenmark/server/handler.mjs) adds
+//   <script type="module" src="/screenmark/screenmark.mjs" data-tile-url="/screenmark/tile"></script>
+// and this module covers the viewport with the tile the server rendered for
+// the signed-in viewer and the current minute: fetched as PNG for the page's
+// device-pixel ratio, repainted when the minute ends (the response's max-age)
+// and when the ratio changes. The page never holds the key and cannot choose
+// the viewer id. The overlay never takes clicks or text selection.
 //
-// Keep the key secret where you can: a page that holds the key lets a viewer
-// regenerate the pattern. Serve this module from the same origin as the page
-// (the engine runs in a same-origin worker).
-import { Filigrane } from '../lib/filigrane.mjs';
+// startScreenmark({ tileSource }) paints tiles from any other source (the
+// app's own preview computes them from a key typed into the app).
 import { Canvas2DRenderer, WebGpuRenderer } from './overlay-renderers.mjs';
-import { viewerTimePayload } from '../lib/core-ops.mjs';
 
-const MINUTE_MS = 60_000;
+const RETRY_MS = 15_000;
+const DPR_POLL_MS = 1000;
+const MAX_TILE_SIDE = 2048;
 
-export { describeViewerTime, viewerTimePayload } from '../lib/core-ops.mjs';
+/** Premultiplied RGBA of a PNG tile (the server sends straight alpha; exact for overlay tiles). */
+async function decodeTilePng(blob) {
+  const bitmap = await createImageBitmap(blob, { premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
+  const { width, height } = bitmap;
+  if (width > MAX_TILE_SIDE || height > MAX_TILE_SIDE) throw new Error('the tile is larger than a screen-mark tile can be');
+  const ctx = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true });
+  ctx.drawImage(bitmap, 0, 0);
+  bitmap.close();
+  const straight = ctx.getImageData(0, 0, width, height, { colorSpace: 'srgb' }).data;
+  const rgba = new Uint8Array(straight.length);
+  for (let i = 0; i < straight.length; i += 4) {
+    const a = straight[i + 3];
+    rgba[i + 3] = a;
+    for (let c = 0; c < 3; c++) rgba[i + c] = Math.round((straight[i + c] * a) / 255);
+  }
+  return { width, height, rgba };
+}
+
+/**
+ * Tiles from the site's tile endpoint: resolves to {width, height, rgba
+ * (premultiplied), keyId, minute, maxAgeMs}. Sends the session cookie; the
+ * request names only the device-pixel ratio.
+ */
+export function fetchTileSource(tileUrl) {
+  return async (dpr) => {
+    const url = new URL(tileUrl, document.baseURI);
+    url.searchParams.set('dpr', String(Math.round(dpr * 1000) / 1000));
+    const response = await fetch(url, { credentials: 'same-origin' });
+    if (!response.ok) {
+      const reason = (await response.text()).trim().slice(0, 200);
+      throw new Error(`the screen-mark tile was refused (${response.status}${reason ? `: ${reason}` : ''})`);
+    }
+    const maxAge = /max-age=(\d+)/.exec(response.headers.get('cache-control') ?? '');
+    const tile = await decodeTilePng(await response.blob());
+    return {
+      ...tile,
+      keyId: response.headers.get('x-screenmark-key-id'),
+      minute: response.headers.get('x-screenmark-minute'),
+      maxAgeMs: maxAge ? Number(maxAge[1]) * 1000 : 60_000,
+    };
+  };
+}
 
 /**
  * Starts the overlay.
- * @param {{key: string, payload?: string, viewerId?: number, strength?: number,
- *          renderer?: 'auto'|'webgpu'|'canvas2d', engine?: Filigrane}} options
- * @returns {Promise<{backend: string, canvas: HTMLCanvasElement, payload: () => string, stop: () => void}>}
+ * @param {{tileUrl?: string, tileSource?: (dpr: number) => Promise<{width, height, rgba, maxAgeMs?}>,
+ *          renderer?: 'auto'|'webgpu'|'canvas2d'}} options
+ * @returns {Promise<{backend: string, canvas: HTMLCanvasElement, tile: () => object|null, redraw: () => void, refresh: () => Promise<void>, stop: () => void}>}
  */
-export async function startScreenmark({ key, payload, viewerId, strength = 0, renderer = 'auto', engine } = {}) {
-  if (!key) throw new TypeError('startScreenmark needs a key');
-  if (payload === undefined && viewerId === undefined) throw new TypeError('startScreenmark needs a payload or a viewerId');
-  const core = engine ?? (await Filigrane.create({ workerUrl: new URL('../lib/worker.mjs', import.meta.url) }));
-  const currentPayload = () => (viewerId !== undefined ? viewerTimePayload(viewerId) : payload);
+export async function startScreenmark({ tileUrl, tileSource, renderer = 'auto' } = {}) {
+  if (!tileSource && !tileUrl) throw new TypeError('startScreenmark needs a tileUrl (the server\'s tile endpoint) or a tileSource');
+  const source = tileSource ?? fetchTileSource(tileUrl);
 
   const makeCanvas = () => {
     const c = document.createElement('canvas');
@@ -42,13 +81,16 @@ export async function startScreenmark({ key, payload, viewerId, strength = 0, re
     c.height = Math.max(1, Math.round(innerHeight * dpr0));
     return c;
   };
+
+  let dpr = window.devicePixelRatio || 1;
+  let tile = await source(dpr);
   let canvas = makeCanvas();
   let painter = null;
   if (renderer !== 'canvas2d') {
     painter = await WebGpuRenderer.create(canvas, { allowSoftware: renderer === 'webgpu' });
     if (painter) {
       // Check that this browser really presents WebGPU canvases before relying on it.
-      painter.setTile(await core.screenTile({ key, payload: currentPayload(), strength, dpr: window.devicePixelRatio || 1 }));
+      painter.setTile(tile);
       if (!painter.presentsCorrectly()) {
         painter.destroy();
         painter = null;
@@ -62,28 +104,50 @@ export async function startScreenmark({ key, payload, viewerId, strength = 0, re
   }
   document.documentElement.appendChild(canvas);
 
-  let dpr = window.devicePixelRatio || 1;
-  let shownPayload = null;
-  let tileDpr = null;
   let stopped = false;
+  let timer = null;
+  let shown = null;
 
-  async function refreshTile() {
-    const p = currentPayload();
-    if (p === shownPayload && dpr === tileDpr) return;
-    const tile = await core.screenTile({ key, payload: p, strength, dpr });
-    if (stopped) return;
-    shownPayload = p;
-    tileDpr = dpr;
-    painter.setTile(tile);
+  function show(next) {
+    shown = next;
+    painter.setTile(next);
     painter.draw();
-    canvas.dataset.payload = p;
+    canvas.dataset.tileSide = String(next.width);
+    if (next.minute) canvas.dataset.minute = next.minute;
+    if (next.keyId) canvas.dataset.keyId = next.keyId;
+  }
+
+  // Fetches the tile for the current ratio and schedules the next one when it expires.
+  async function refresh() {
+    clearTimeout(timer);
+    try {
+      const next = tile ?? (await source(dpr));
+      tile = null;
+      if (stopped) return;
+      show(next);
+      schedule(Math.max(1000, (next.maxAgeMs ?? 60_000) + 250));
+    } catch (err) {
+      tile = null;
+      canvas.dataset.error = String(err?.message ?? err);
+      schedule(RETRY_MS);
+      throw err;
+    }
+  }
+  function schedule(ms) {
+    if (!stopped) timer = setTimeout(() => refresh().catch(reportError), ms);
   }
 
   // Backing store in exact device pixels, so tile texels map 1:1 to screen pixels.
+  // The device-pixel box is exact where the browser reports it faithfully; it
+  // can be off by the whole ratio (headless Chromium with an emulated device
+  // scale factor reports CSS pixels), so it is used only when it agrees with
+  // CSS size x ratio to within pixel snapping.
+  const devicePixels = (device, css) => (device !== undefined && Math.abs(device - css * dpr) <= 2 ? device : Math.round(css * dpr));
   const observer = new ResizeObserver((entries) => {
     const box = entries[0].devicePixelContentBoxSize?.[0];
-    const width = box ? box.inlineSize : Math.round(canvas.clientWidth * dpr);
-    const height = box ? box.blockSize : Math.round(canvas.clientHeight * dpr);
+    const css = entries[0].contentBoxSize?.[0];
+    const width = devicePixels(box?.inlineSize, css ? css.inlineSize : canvas.clientWidth);
+    const height = devicePixels(box?.blockSize, css ? css.blockSize : canvas.clientHeight);
     if (width > 0 && height > 0 && (canvas.width !== width || canvas.height !== height)) {
       canvas.width = width;
       canvas.height = height;
@@ -94,47 +158,60 @@ export async function startScreenmark({ key, payload, viewerId, strength = 0, re
 
   let dprQuery = null;
   const onDprChange = () => {
+    if ((window.devicePixelRatio || 1) === dpr) return;
     dpr = window.devicePixelRatio || 1;
     watchDpr();
-    refreshTile().catch(reportError);
+    // The observer reports the new device-pixel box too, but not in every
+    // browser or emulation; size the backing store here as well.
+    const width = Math.round(canvas.clientWidth * dpr);
+    const height = Math.round(canvas.clientHeight * dpr);
+    if (width > 0 && height > 0) {
+      canvas.width = width;
+      canvas.height = height;
+    }
+    refresh().catch(reportError);
   };
+  // The resolution query's change event is the signal; a resize event and a
+  // slow poll catch ratio changes that do not fire it (some zoom paths, emulation).
+  addEventListener('resize', onDprChange);
+  const dprPoll = setInterval(onDprChange, DPR_POLL_MS);
   function watchDpr() {
     dprQuery?.removeEventListener('change', onDprChange);
     dprQuery = matchMedia(`(resolution: ${window.devicePixelRatio}dppx)`);
     dprQuery.addEventListener('change', onDprChange, { once: true });
   }
   watchDpr();
-
-  const timer = viewerId !== undefined ? setInterval(() => refreshTile().catch(reportError), MINUTE_MS / 6) : null;
-  await refreshTile();
+  await refresh();
 
   return {
     backend: painter.constructor.backend,
     canvas,
-    payload: () => shownPayload,
+    tile: () => (shown ? { width: shown.width, height: shown.height, keyId: shown.keyId, minute: shown.minute } : null),
     redraw: () => painter.draw(),
+    refresh,
     stop() {
       stopped = true;
-      clearInterval(timer);
+      clearTimeout(timer);
+      clearInterval(dprPoll);
+      removeEventListener('resize', onDprChange);
       observer.disconnect();
       dprQuery?.removeEventListener('change', onDprChange);
       painter.destroy();
       canvas.remove();
-      if (!engine) core.dispose();
     },
   };
 }
 
-// Auto-start from the <script data-key=…> that loaded this module.
-const script = [...document.querySelectorAll('script[type="module"][data-key]')]
+// Auto-start from the <script data-tile-url=…> that loaded this module.
+const script = typeof document === 'undefined' ? null : [...document.querySelectorAll('script[type="module"][data-tile-url]')]
   .find((s) => s.src && new URL(s.src, document.baseURI).href === import.meta.url);
 if (script) {
-  const { key, payload, viewer, strength, renderer } = script.dataset;
-  startScreenmark({
-    key,
-    payload,
-    viewerId: viewer !== undefined ? Number(viewer) : undefined,
-    strength: strength ? Number(strength) : 0,
-    renderer: renderer ?? 'auto',
-  }).then((controller) => { window.filigraneScreenmark = controller; }, reportError);
+  const { tileUrl, renderer } = script.dataset;
+  startScreenmark({ tileUrl, renderer: renderer ?? 'auto' }).then((controller) => {
+    window.filigraneScreenmark = controller;
+    document.documentElement.dataset.screenmark = controller.backend;
+  }, (err) => {
+    document.documentElement.dataset.screenmark = 'error';
+    reportError(err);
+  });
 }

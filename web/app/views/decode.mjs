@@ -1,6 +1,14 @@
-// Decode: read viewer and time from a screenshot, and show where the mark
-// was found as a heat map over the image.
+// Decode: who leaked this image? Every mark Filigrane makes (screen and
+// photo) is tried with every key of a key file and any key typed here; the
+// result says in words what was found, and where a screen mark was found is
+// drawn as a heat map over the image. The key file is read here and never
+// leaves this device.
 import { acceptDrops, drawRgba, fillFacts } from './common.mjs';
+import { FiligraneError } from '../../lib/errors.mjs';
+import { parseKeyFile } from '../../lib/mark-keys.mjs';
+import { checkLeak, formatMinuteUtc, keysToTry } from '../../lib/leak-check.mjs';
+
+const MAX_KEY_FILE_BYTES = 64 * 1024;
 
 // Scores (local z) mapped to a transparent-to-green ramp; below 1 shows nothing.
 function drawHeatMap(canvas, map, width, height, scale) {
@@ -24,41 +32,67 @@ export function setupDecode(ui) {
   const result = $('decode-result');
   const mapCanvas = $('decode-map');
 
+  async function readKeyring() {
+    const file = $('decode-key-file').files?.[0];
+    if (!file) return null;
+    if (file.size > MAX_KEY_FILE_BYTES) throw new FiligraneError('invalid_key_file', 'it is larger than a key file can be');
+    return parseKeyFile(await file.text());
+  }
+
   async function open(file) {
     ui.clearError();
-    const key = $('decode-key').value;
-    if (!key) {
-      $('decode-key').reportValidity();
+    let keys;
+    try {
+      keys = await keysToTry({ keyring: await readKeyring(), plainKeys: [$('decode-key').value] });
+    } catch (err) {
+      ui.error(err);
       return;
     }
-    ui.status(`Looking for the mark in ${file.name || 'the pasted image'}…`);
+    if (!keys.length) {
+      $('decode-key').setCustomValidity('Choose a key file or type a key.');
+      $('decode-key').reportValidity();
+      $('decode-key').setCustomValidity('');
+      return;
+    }
+    ui.status(`Looking for Filigrane marks in ${file.name || 'the pasted image'}…`);
     try {
       const engine = await ui.engine;
       const bytes = new Uint8Array(await file.arrayBuffer());
-      const report = await engine.screenDecode(bytes, { key });
+      const report = await checkLeak(engine, bytes, keys);
       const pixels = await engine.decodeRgba(bytes, { maxSide: 1024 });
       drawRgba($('decode-preview'), pixels);
       const verdict = $('decode-verdict');
-      if (report.found) {
-        verdict.textContent = `Viewer ${report.viewerId}, ${new Date(report.time).toLocaleString()}`;
-        verdict.className = 'verdict found';
+      verdict.textContent = report.found ? report.summary : `${report.summary}.`;
+      verdict.className = report.found ? 'verdict found' : 'verdict none';
+      const first = report.marks[0];
+      mapCanvas.getContext('2d').clearRect(0, 0, mapCanvas.width, mapCanvas.height);
+      if (first?.kind === 'screen') {
         fillFacts($('decode-facts'), [
-          ['Viewer id', String(report.viewerId)],
-          ['Time', report.time],
-          ['Payload', report.payload],
-          ['Confidence', `${Math.round(report.confidence * 100)}%`],
-          ['Scale', `${report.scale.toFixed(2)}× the original`],
+          ['Viewer id', String(first.viewerId)],
+          ['Time', formatMinuteUtc(first.time)],
+          ['Mark', 'screen mark'],
+          ['Key', first.keyId ?? 'typed key'],
+          ['Payload', first.payload],
+          ['Confidence', `${Math.round(first.confidence * 100)}%`],
+          ['Scale', `${first.scale.toFixed(2)}× the original`],
         ]);
-        drawHeatMap(mapCanvas, report.map, report.imageWidth, report.imageHeight, pixels.width / report.imageWidth);
+        drawHeatMap(mapCanvas, first.map, first.imageWidth, first.imageHeight, pixels.width / first.imageWidth);
+      } else if (first) {
+        fillFacts($('decode-facts'), [
+          ['Mark', 'photo mark'],
+          ['Key', first.keyId ?? 'typed key'],
+          ['Payload', first.payload],
+          ['Confidence', `${Math.round(first.confidence * 100)}%`],
+        ]);
       } else {
-        verdict.textContent = 'No mark for this key was found.';
-        verdict.className = 'verdict none';
-        fillFacts($('decode-facts'), [['Sync score', report.syncScore.toFixed(1)]]);
-        mapCanvas.getContext('2d').clearRect(0, 0, mapCanvas.width, mapCanvas.height);
+        fillFacts($('decode-facts'), [
+          ['Checked', 'screen marks and photo marks'],
+          ['Keys tried', String(report.keysTried)],
+        ]);
       }
       mapCanvas.hidden = !$('decode-heat').checked;
       result.hidden = false;
-      ui.status(report.found ? 'Mark found.' : 'Done: no mark found.');
+      ui.status(report.found ? 'Mark found.' : 'Done: no Filigrane mark found.');
     } catch (err) {
       result.hidden = true;
       ui.error(err);

@@ -4,6 +4,7 @@ import screen from './screen.mjs';
 import { mark, detect, sdmark } from './mark.mjs';
 import provenance from './provenance.mjs';
 import ai from './ai.mjs';
+import check from './check.mjs';
 import { cues, redact } from './cues.mjs';
 
-export const commands = [info, screen, mark, detect, sdmark, provenance, ai, cues, redact];
+export const commands = [info, screen, check, mark, detect, sdmark, provenance, ai, cues, redact];

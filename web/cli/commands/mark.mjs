@@ -1,17 +1,24 @@
 // filigrane mark / detect / sdmark: Filigrane's image watermark and the
 // Stable Diffusion invisible-watermark messages.
 import { writeFile } from 'node:fs/promises';
+import { deriveMarkKeys } from '../../lib/mark-keys.mjs';
+import { loadKeyFile } from '../../screenmark/server/handler.mjs';
 import { UsageError, engine, parseCommandArgs, printJson, readInput } from '../cli-support.mjs';
 
 export const mark = {
   name: 'mark',
   summary: 'embed an invisible keyed 64-bit mark in a photo (writes PNG)',
-  usage: 'mark --key K --payload HEX [--psnr DB] IN OUT.png',
+  usage: 'mark (--key K | --key-file FILE) --payload HEX [--psnr DB] IN OUT.png   (--key-file: the file\'s current key)',
   async run(args) {
     const { values, positionals } = parseCommandArgs(args, {
-      key: { type: 'string' }, payload: { type: 'string' }, psnr: { type: 'string' },
+      key: { type: 'string' }, 'key-file': { type: 'string' }, payload: { type: 'string' }, psnr: { type: 'string' },
     }, { positionals: [2, 2] });
-    if (!values.key || !values.payload) throw new UsageError('--key and --payload are required');
+    if ((!values.key && !values['key-file']) || !values.payload) throw new UsageError('--key (or --key-file) and --payload are required');
+    if (values.key && values['key-file']) throw new UsageError('give --key or --key-file, not both');
+    if (values['key-file']) {
+      const ring = await loadKeyFile(values['key-file']);
+      values.key = (await deriveMarkKeys(ring)).find((m) => m.id === ring.current).photo;
+    }
     const psnr = values.psnr === undefined ? 0 : Number(values.psnr);
     if (!Number.isFinite(psnr)) throw new UsageError('--psnr must be a number');
     const bytes = await readInput(positionals[0]);

@@ -95,7 +95,9 @@ export function setupOffline(ui) {
     button.hidden = false;
     button.disabled = false;
     const stored = status.totalBytes - status.missingBytes;
-    say(`${offer}Make available offline downloads ${megabytes(status.missingBytes)} once (models, ONNX Runtime and the C2PA validator${stored > 0 ? `; ${megabytes(stored)} already stored` : ''}).${storageSentence(storage)}`);
+    // Short: on a phone this line sits above everything else.
+    button.title = 'The models, ONNX Runtime, the C2PA validator and the code reader';
+    say(`${offer}Make available offline downloads ${megabytes(status.missingBytes)} once${stored > 0 ? ` (${megabytes(stored)} already stored)` : ''}.`);
   }
 
   async function download() {

@@ -69,7 +69,9 @@ export function setupCamera(ui) {
     return li;
   }));
 
-  let session = null; // one camera run: its stream, engines and latest cues
+  let session = null; // one camera run: its stream and latest cues
+  // OCR's own engine (a second worker), kept across camera runs so its models load once.
+  let textEngine = null;
 
   function problem(text) {
     stop();
@@ -127,7 +129,7 @@ export function setupCamera(ui) {
       + `text every ${(stats.textMs.at(-1) ?? TEXT_INTERVAL_MS) > TEXT_INTERVAL_MS ? ((stats.textMs.at(-1)) / 1000).toFixed(1) : '1'} s; models run ${ui.provider === 'webgpu' ? 'on the GPU' : 'on the CPU'}.`;
     speed.dataset.stats = JSON.stringify({
       fps, faceMsMean: mean, faceMs: stats.faceMs.slice(-200), textMs: stats.textMs.slice(-50), nudityMs: stats.nudityMs.slice(-50),
-      firstFaceMs: stats.firstFaceMs, firstTextPiiMs: stats.firstTextPiiMs, faceFrames: stats.faceFrames,
+      firstFaceMs: stats.firstFaceMs, firstTextPiiMs: stats.firstTextPiiMs, faceFrames: stats.faceFrames, framesWithFaces: stats.framesWithFaces,
     });
   }
 
@@ -142,7 +144,10 @@ export function setupCamera(ui) {
       if (session !== run) return;
       run.stats.faceMs.push(performance.now() - t0);
       run.stats.faceFrames += 1;
-      if (found.faces.length && run.stats.firstFaceMs === null) run.stats.firstFaceMs = performance.now() - run.stats.startedAt;
+      if (found.faces.length) {
+        run.stats.framesWithFaces += 1;
+        if (run.stats.firstFaceMs === null) run.stats.firstFaceMs = performance.now() - run.stats.startedAt;
+      }
       run.latest.faces = found;
       if (wantNudity) {
         lastNudity = performance.now();
@@ -159,18 +164,22 @@ export function setupCamera(ui) {
   }
 
   async function textLoop(run) {
-    run.textEngine = await Filigrane.create({ workerUrl: ui.workerUrl, provider: ui.requestedProvider });
+    textEngine ??= Filigrane.create({ workerUrl: ui.workerUrl, provider: ui.requestedProvider });
+    const engine = await textEngine;
     while (session === run) {
       const t0 = performance.now();
       if (video.readyState >= 2) {
-        const found = await run.textEngine.frameCues(grabFrame(video, textCanvas, TEXT_FRAME_SIDE), { faces: false, text: true });
+        const found = await engine.frameCues(grabFrame(video, textCanvas, TEXT_FRAME_SIDE), { faces: false, text: true });
         if (session !== run) return;
         run.stats.textMs.push(performance.now() - t0);
         run.latest.text = found;
         if (found.text.some((t) => t.pii.length) && run.stats.firstTextPiiMs === null) run.stats.firstTextPiiMs = performance.now() - run.stats.startedAt;
         render();
       }
-      await new Promise((r) => setTimeout(r, Math.max(0, TEXT_INTERVAL_MS - (performance.now() - t0))));
+      // About once a second, and idle at least as long as the last read took:
+      // on two cores a back-to-back OCR would slow every face frame.
+      const took = performance.now() - t0;
+      await new Promise((r) => setTimeout(r, Math.max(TEXT_INTERVAL_MS - took, took)));
     }
   }
 
@@ -211,7 +220,7 @@ export function setupCamera(ui) {
       stream,
       track: stream.getVideoTracks()[0],
       latest: { faces: null, text: null, nsfw: null },
-      stats: { startedAt: performance.now(), faceMs: [], textMs: [], nudityMs: [], faceFrames: 0, firstFaceMs: null, firstTextPiiMs: null },
+      stats: { startedAt: performance.now(), faceMs: [], textMs: [], nudityMs: [], faceFrames: 0, framesWithFaces: 0, firstFaceMs: null, firstTextPiiMs: null },
     };
     session = run;
     run.track.addEventListener('ended', () => { if (session === run) problem('The camera stopped: it was disconnected or another app took it. Connect it and try again.'); });
@@ -233,7 +242,6 @@ export function setupCamera(ui) {
     if (!run) return;
     clearInterval(run.watchdog);
     for (const track of run.stream.getTracks()) track.stop();
-    run.textEngine?.dispose();
     video.srcObject = null;
     boxes.replaceChildren();
     stage.hidden = true;

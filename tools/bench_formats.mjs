@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { createFiligraneNode, DEFAULT_MODULE_PATH } from '../web/lib/node.mjs';
+import { pixelDifference } from './pixel_diff.mjs';
 
 const [corpus, out] = process.argv.slice(2);
 const manifest = JSON.parse(readFileSync(path.join(corpus, 'manifest.json'), 'utf8'));
@@ -33,14 +34,8 @@ function pixelsMatch(entry, bytes) {
   const { width, height, rgba } = core.decodeRgba(bytes);
   if (width !== entry.width || height !== entry.height) return false;
   const ref = readFileSync(path.join(corpus, `${entry.file}.rgba`));
-  let sum = 0;
-  let worst = 0;
-  for (let i = 0; i < ref.length; i++) {
-    const d = Math.abs(ref[i] - rgba[i]);
-    sum += d;
-    if (d > worst) worst = d;
-  }
-  return entry.compare === 'exact' ? worst === 0 : entry.compare === '16bit' ? worst <= 1 : sum / ref.length <= 2;
+  const { worst, mean } = pixelDifference(ref, rgba);
+  return entry.compare === 'exact' ? worst === 0 : entry.compare === '16bit' ? worst <= 1 : mean <= 2;
 }
 
 const byFormat = new Map();

@@ -17,20 +17,27 @@
 //   weighted by 1/(local RMS + 2.5)^2, which suppresses textured host content
 //   where it would swamp the mark. The residual is folded onto one tile along
 //   a lattice: first the lattice of the image as marked; if that does not
-//   decode, lattices from the peaks of the whitened autocorrelation (unknown
-//   scale 0.5x..2x, small rotations). Per lattice the pilot is searched over
-//   all 4096 tile offsets (2-pixel resolution) and, when synchronised, the
-//   payload is Viterbi-decoded and checked by its CRC; the search stops at
-//   the first lattice that decodes.
+//   decode, lattices from the whitened autocorrelation: periods where its
+//   comb over the whole lattice peaks (rescaled copies, 0.45x..2.1x), then
+//   pairs of single peaks (small rotations). Per lattice the pilot is
+//   searched over all 4096 tile offsets (2-pixel resolution) and, when it
+//   reaches kDecodeThreshold, the payload is Viterbi-decoded and checked by
+//   its CRC; the search stops at the first lattice that decodes.
 //
 // False-positive bound: the pilot statistic z = sum(T_c G_c)/sqrt(sum G_c^2)
 // over the folded chip values G of an image that does not carry this key's
 // mark is, over the random choice of key, a Rademacher sum, so
 // P[z >= t] <= exp(-t^2/2) (Hoeffding) for each of at most kMaxTests
-// (lattice, offset) tests; with t = kDetectionThreshold = 7.0 and
-// kMaxTests = 32768 the union is <= 32768 * exp(-24.5) = 7.5e-7 per image.
-// The CRC-16 must also match, a further factor of about 2^-16 if decoded bits
-// of an unmarked image behave like coin flips (heuristic, not part of the bound).
+// (lattice, offset) tests. The lattices come from the image alone, never
+// from the key. A payload is reported when z >= kDecodeThreshold = 5.5 at a
+// lattice's best offset AND its CRC-16 matches. The data chips' signs are
+// key-random and independent of the pilot's, so the Viterbi decoder (which
+// commutes with adding a codeword) returns a uniformly random 80-bit word and
+// the CRC matches with probability exactly 2^-16. Per image:
+//   P[false report] <= kMaxTests * exp(-5.5^2/2) * 2^-16 = 1.4e-7.
+// `synchronized` alone (pilot z >= kDetectionThreshold = 7.0, bound
+// 32768 * exp(-24.5) = 7.5e-7) says a mark is present even when its payload
+// fails the CRC.
 #pragma once
 
 #include <array>
@@ -45,7 +52,9 @@ namespace filigrane::imagemark {
 
 constexpr int kPayloadBytes = 8;                 // 64 payload bits
 constexpr double kDefaultPsnrDb = 42.2;          // target PSNR of embed(), met or exceeded
-constexpr double kDetectionThreshold = 7.0;      // on the pilot z statistic
+constexpr double kDetectionThreshold = 7.0;      // pilot z that alone proves a mark (synchronized)
+constexpr double kDecodeThreshold = 5.5;         // pilot z from which a CRC-checked payload is reported
+constexpr double kCrcFalseMatch = 1.0 / 65536;   // chance a random decoded word passes the CRC-16
 constexpr uint32_t kMaxTests = 32768;            // (lattice, offset) tests per image, at most
 constexpr uint32_t kMinDetectSide = 96;          // smaller images: found = false
 constexpr uint32_t kMinEmbedSide = 64;
@@ -69,12 +78,12 @@ Result<EmbedReport> embed(const Image& image, const std::string& key, const Payl
                           const EmbedOptions& options = {});
 
 struct DetectReport {
-  bool found = false;          // pilot z >= threshold and CRC good
-  bool synchronized = false;   // pilot z >= threshold (payload may still fail its CRC)
+  bool found = false;          // pilot z >= kDecodeThreshold and CRC good
+  bool synchronized = false;   // found, or pilot z >= kDetectionThreshold (payload may still fail its CRC)
   bool too_small = false;      // image below kMinDetectSide: nothing tried
   Payload payload{};           // valid when found
   double z = 0;                // best pilot statistic
-  double false_positive_bound = 1;  // min(1, tests * exp(-z^2/2))
+  double false_positive_bound = 1;  // min(1, tests * exp(-z^2/2)), times 2^-16 when found (CRC)
   double confidence = 0;       // 1 - false_positive_bound when found, else 0
   double scale = 0;            // estimated tile scale (image as found vs as marked)
   double rotation_deg = 0;     // estimated rotation

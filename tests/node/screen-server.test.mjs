@@ -250,7 +250,7 @@ test('no response of the demo server carries the key or material derived from it
     const cookie = res.headers['set-cookie'][0].split(';')[0];
     assert.match(res.headers['set-cookie'][0], /HttpOnly; SameSite=Strict/);
     assert.deepEqual(viewers, [1001]);
-    for (const p of ['/demo/screen.css', '/demo/demo-page.mjs', '/screenmark/screenmark.mjs', '/screenmark/overlay-renderers.mjs',
+    for (const p of ['/screen.css', '/demo/demo-page.mjs', '/screenmark/screenmark.mjs', '/screenmark/overlay-renderers.mjs',
       '/lib/gpu.mjs', '/lib/pixels.mjs', '/shaders/screenmark_overlay.wgsl', '/nope', '/lib/node.mjs', '/../README.md']) await get(p, { cookie });
     for (const dpr of ['1', '1.5', '2', '3']) await get(`/screenmark/tile?dpr=${dpr}`, { cookie });
     for (const bad of ['?dpr=0', '?kid=k9', '?x=1', '']) await get(`/screenmark/tile${bad}`);

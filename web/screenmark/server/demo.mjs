@@ -16,8 +16,8 @@ const MAX_SESSIONS = 100_000;
 export const FIRST_VIEWER_ID = 1001;
 
 const FILES = {
-  '/': ['web/screenmark/server/demo.html', 'text/html; charset=utf-8'],
-  '/demo/screen.css': ['site/demo/screen.css', 'text/css; charset=utf-8'],
+  '/': ['site/demo/screen.html', 'text/html; charset=utf-8'],
+  '/screen.css': ['site/demo/screen.css', 'text/css; charset=utf-8'],
   '/demo/demo-page.mjs': ['web/screenmark/server/demo-page.mjs', 'text/javascript; charset=utf-8'],
   '/screenmark/screenmark.mjs': ['web/screenmark/screenmark.mjs', 'text/javascript; charset=utf-8'],
   '/screenmark/overlay-renderers.mjs': ['web/screenmark/overlay-renderers.mjs', 'text/javascript; charset=utf-8'],
@@ -25,6 +25,16 @@ const FILES = {
   '/lib/pixels.mjs': ['web/lib/pixels.mjs', 'text/javascript; charset=utf-8'],
   '/shaders/screenmark_overlay.wgsl': ['shaders/screenmark_overlay.wgsl', 'text/plain; charset=utf-8'],
 };
+
+// The demo article is the static site's (site/demo/screen.html); served here,
+// its in-page script gives way to the tile painter and the demo's button.
+const STATIC_SCRIPT = '<script type="module" src="screen-demo.mjs"></script>';
+const SERVED_SCRIPTS = '<script type="module" src="/screenmark/screenmark.mjs" data-tile-url="/screenmark/tile"></script>\n'
+  + '  <script type="module" src="/demo/demo-page.mjs"></script>';
+function servedPage(html) {
+  if (!html.includes(STATIC_SCRIPT)) throw new Error('site/demo/screen.html no longer loads screen-demo.mjs');
+  return html.replace(STATIC_SCRIPT, SERVED_SCRIPTS);
+}
 
 const SECURITY_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
@@ -55,7 +65,10 @@ export async function startScreenmarkDemo({ keys, port = 0, engine, onViewer = (
   });
   const cache = new Map();
   const fileBytes = (rel) => {
-    if (!cache.has(rel)) cache.set(rel, readFile(path.join(repoRoot, rel)));
+    if (!cache.has(rel)) {
+      const bytes = readFile(path.join(repoRoot, rel));
+      cache.set(rel, rel.endsWith('screen.html') ? bytes.then((b) => Buffer.from(servedPage(b.toString('utf8')))) : bytes);
+    }
     return cache.get(rel);
   };
 

@@ -89,7 +89,7 @@ async function runKernels(createModule, config) {
   const base = check(setup.imageFromRgba(W, H, rgba), 'imageFromRgba').image;
   const jpeg = check(base.encodeJpeg(85), 'encodeJpeg').bytes.slice();
   const png = check(base.encodePng(), 'encodePng').bytes.slice();
-  const markedPng = check(setup.imagemarkEmbed(png, KEY, PAYLOAD, 0, MAXPX), 'imagemarkEmbed').bytes.slice();
+  const markedPng = check(setup.imagemarkEmbed(png, KEY, PAYLOAD, 0, 0, MAXPX), 'imagemarkEmbed').bytes.slice();
   const screenBase = check(setup.imageFromRgba(W, H, screen), 'imageFromRgba').image;
   const screenPlain = check(screenBase.encodePng(), 'encodePng').bytes.slice();
   screenBase.delete();
@@ -136,7 +136,7 @@ async function runKernels(createModule, config) {
   // The watermark bindings take file bytes: these rows include decoding the
   // PNG (and, for embed, encoding the marked PNG); kernel estimates below.
   await bench('e2e: image mark embed (PNG in, PNG out)', slow, null,
-    (m) => check(m.imagemarkEmbed(png, KEY, PAYLOAD, 0, MAXPX), 'embed'));
+    (m) => check(m.imagemarkEmbed(png, KEY, PAYLOAD, 0, 0, MAXPX), 'embed'));
   await bench('e2e: decode marked PNG', slow, null, (m) => check(m.decodeImage(markedPng, MAXPX, true, 0), 'decode').image.delete());
   await bench('e2e: encode marked PNG', slow, (m) => {
     const image = check(m.decodeImage(markedPng, MAXPX, true, 0), 'decode').image;

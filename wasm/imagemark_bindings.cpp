@@ -24,14 +24,17 @@ uint64_t payload_value(const imagemark::Payload& p) {
 
 }  // namespace
 
-// Marks an image file; returns {bytes (PNG), psnr}.
-val imagemark_embed_js(val file_bytes, std::string key, std::string payload_text, double psnr_db, double max_pixels) {
+// Marks an image file; returns {bytes (PNG), psnr, payloadBits}. payload_bits:
+// 0 automatic (32 when the payload fits), 32 or 64 (see imagemark.h).
+val imagemark_embed_js(val file_bytes, std::string key, std::string payload_text, double psnr_db, int payload_bits,
+                       double max_pixels) {
   uint64_t payload = 0;
   if (!parse_payload_hex(payload_text, payload)) return bad_payload_status();
   Result<DecodedImage> decoded = decode_js_image(file_bytes, max_pixels);
   if (!decoded.ok()) return result_object(decoded.status());
   imagemark::EmbedOptions options;
   if (psnr_db > 0) options.psnr_db = psnr_db;
+  options.payload_bits = payload_bits;
   Result<imagemark::EmbedReport> marked = imagemark::embed(decoded.value().image, key, payload_bytes(payload), options);
   if (!marked.ok()) return result_object(marked.status());
   Result<std::vector<uint8_t>> png = encode_png(marked.value().image);
@@ -39,6 +42,7 @@ val imagemark_embed_js(val file_bytes, std::string key, std::string payload_text
   if (png.ok()) {
     out.set("bytes", bytes_to_js(png.value()));
     out.set("psnr", marked.value().psnr_db);
+    out.set("payloadBits", marked.value().payload_bits);
   }
   return out;
 }
@@ -54,6 +58,7 @@ val imagemark_detect_js(val file_bytes, std::string key, double max_pixels) {
   val report = val::object();
   report.set("found", d.found);
   report.set("payload", d.found ? val(payload_hex(payload_value(d.payload))) : val::null());
+  report.set("payloadBits", d.payload_bits);
   report.set("confidence", d.confidence);
   report.set("z", d.z);
   report.set("falsePositiveBound", d.false_positive_bound);

@@ -15,12 +15,20 @@ constexpr int kTile = 128;                  // tile side in pixels (as marked)
 constexpr int kChip = 4;                    // chip side in pixels
 constexpr int kChipsPerSide = kTile / kChip;            // 32
 constexpr int kChips = kChipsPerSide * kChipsPerSide;   // 1024
-constexpr int kPilotChips = kChips / 4;                 // 256; the other 768 carry data
 constexpr int kCells = kTile / 2;           // fold grid: 2-pixel cells, 64 per side
-constexpr int kInfoBits = kPayloadBytes * 8 + 16;       // payload + CRC-16
+constexpr int kMaxInfoBits = kPayloadBytes * 8 + 16;    // payload + CRC-16, standard layout
 constexpr int kConstraint = 7;
 constexpr int kTailBits = kConstraint - 1;
-constexpr int kCodedBits = (kInfoBits + kTailBits) * 3;  // 258
+constexpr int kMaxCodedBits = (kMaxInfoBits + kTailBits) * 3;  // 258
+
+// The two tile layouts (issue 17): the standard one carries 64 payload bits
+// with 256 pilot chips; the compact one 32 bits with 512 pilot chips, so it
+// synchronises on about half the pixels (small copies). The detector tries both.
+struct Layout {
+  int payload_bits;
+  int pilot_chips;
+};
+constexpr Layout kLayouts[2] = {{64, kChips / 4}, {32, kChips / 2}};
 constexpr uint32_t kGenerators[3] = {0133, 0171, 0165};
 constexpr int kMaxWorkSide = 1024;          // detection works on an image at most this large
 constexpr int kAutocorrSize = 512;          // FFT window for the lattice search
@@ -64,9 +72,14 @@ struct KeyPattern {
   std::array<int8_t, kChips> data_sign{};      // +-1 on data chips, 0 on pilot chips
   std::array<int16_t, kChips> coded_index{};   // coded bit of a data chip, -1 for pilot
   std::vector<int> pilot_list;                 // chip indices of the pilot
+  int payload_bits = 64;                       // 64 or 32; payload bytes used: the last payload_bits / 8
+  int info_bits = kMaxInfoBits;                // payload_bits + 16 (CRC)
+  int coded_bits = kMaxCodedBits;              // (info_bits + tail) * 3
 };
 
-KeyPattern make_pattern(const std::string& key) {
+// Both layouts share the key's chip order and signs; they differ only in how
+// many of the first chips in that order are pilot.
+KeyPattern make_pattern(const std::string& key, const Layout& layout) {
   uint64_t seed = 0xCBF29CE484222325ull;  // FNV-1a of the key, then a SplitMix64 stream
   for (unsigned char c : key) seed = (seed ^ c) * 0x100000001B3ull;
   seed ^= 0x46696C6967726E65ull;  // domain separation ("Filigrne")
@@ -74,17 +87,20 @@ KeyPattern make_pattern(const std::string& key) {
   for (int i = 0; i < kChips; ++i) order[i] = i;
   for (int i = kChips - 1; i > 0; --i) std::swap(order[i], order[splitmix64(seed) % (i + 1)]);
   KeyPattern p;
-  p.pilot_list.reserve(kPilotChips);
+  p.payload_bits = layout.payload_bits;
+  p.info_bits = layout.payload_bits + 16;
+  p.coded_bits = (p.info_bits + kTailBits) * 3;
+  p.pilot_list.reserve(layout.pilot_chips);
   for (int rank = 0; rank < kChips; ++rank) {
     const int chip = order[rank];
     const int8_t sign = (splitmix64(seed) >> 63) ? 1 : -1;
-    if (rank < kPilotChips) {
+    if (rank < layout.pilot_chips) {
       p.pilot_sign[chip] = sign;
       p.coded_index[chip] = -1;
       p.pilot_list.push_back(chip);
     } else {
       p.data_sign[chip] = sign;
-      p.coded_index[chip] = static_cast<int16_t>((rank - kPilotChips) % kCodedBits);
+      p.coded_index[chip] = static_cast<int16_t>((rank - layout.pilot_chips) % p.coded_bits);
     }
   }
   return p;
@@ -103,19 +119,24 @@ uint16_t crc16_ccitt(const uint8_t* data, size_t size) {
 
 inline int parity(uint32_t v) { return __builtin_parity(v); }
 
-std::array<uint8_t, kInfoBits> info_bits(const Payload& payload) {
-  std::array<uint8_t, kInfoBits> bits{};
-  const uint16_t crc = crc16_ccitt(payload.data(), payload.size());
-  for (int i = 0; i < kPayloadBytes * 8; ++i) bits[i] = (payload[i / 8] >> (7 - i % 8)) & 1;
-  for (int i = 0; i < 16; ++i) bits[kPayloadBytes * 8 + i] = (crc >> (15 - i)) & 1;
+using InfoBits = std::array<uint8_t, kMaxInfoBits>;    // first payload_bits + 16 used
+using CodedBits = std::array<uint8_t, kMaxCodedBits>;  // first coded_bits used
+
+// The payload's last payload_bits / 8 bytes (big-endian value) and their CRC-16.
+InfoBits info_bits(const Payload& payload, int payload_bits) {
+  InfoBits bits{};
+  const uint8_t* used = payload.data() + kPayloadBytes - payload_bits / 8;
+  const uint16_t crc = crc16_ccitt(used, payload_bits / 8);
+  for (int i = 0; i < payload_bits; ++i) bits[i] = (used[i / 8] >> (7 - i % 8)) & 1;
+  for (int i = 0; i < 16; ++i) bits[payload_bits + i] = (crc >> (15 - i)) & 1;
   return bits;
 }
 
-std::array<uint8_t, kCodedBits> convolutional_encode(const std::array<uint8_t, kInfoBits>& info) {
-  std::array<uint8_t, kCodedBits> coded{};
+CodedBits convolutional_encode(const InfoBits& info, int info_count) {
+  CodedBits coded{};
   uint32_t state = 0;
-  for (int t = 0; t < kInfoBits + kTailBits; ++t) {
-    const uint32_t input = t < kInfoBits ? info[t] : 0;
+  for (int t = 0; t < info_count + kTailBits; ++t) {
+    const uint32_t input = t < info_count ? info[t] : 0;
     const uint32_t reg = (input << kTailBits) | state;
     for (int k = 0; k < 3; ++k) coded[t * 3 + k] = static_cast<uint8_t>(parity(reg & kGenerators[k]));
     state = reg >> 1;
@@ -124,9 +145,9 @@ std::array<uint8_t, kCodedBits> convolutional_encode(const std::array<uint8_t, k
 }
 
 // Soft-decision Viterbi: soft[j] > 0 favours coded bit 0. Terminated in state 0.
-std::array<uint8_t, kInfoBits> viterbi_decode(const std::array<double, kCodedBits>& soft) {
+InfoBits viterbi_decode(const std::array<double, kMaxCodedBits>& soft, int info_count) {
   constexpr int kStates = 1 << kTailBits;
-  constexpr int kSteps = kInfoBits + kTailBits;
+  const int kSteps = info_count + kTailBits;
   std::array<double, kStates> metric;
   metric.fill(-1e300);
   metric[0] = 0;
@@ -137,7 +158,7 @@ std::array<uint8_t, kInfoBits> viterbi_decode(const std::array<double, kCodedBit
     next.fill(-1e300);
     for (int s = 0; s < kStates; ++s) {
       if (metric[s] <= -1e299) continue;
-      for (uint32_t input = 0; input < (t < kInfoBits ? 2u : 1u); ++input) {
+      for (uint32_t input = 0; input < (t < info_count ? 2u : 1u); ++input) {
         const uint32_t reg = (input << kTailBits) | static_cast<uint32_t>(s);
         double m = metric[s];
         for (int k = 0; k < 3; ++k) m += parity(reg & kGenerators[k]) ? -soft[t * 3 + k] : soft[t * 3 + k];
@@ -151,10 +172,10 @@ std::array<uint8_t, kInfoBits> viterbi_decode(const std::array<double, kCodedBit
     }
     metric = next;
   }
-  std::array<uint8_t, kInfoBits> info{};
+  InfoBits info{};
   int s = 0;
   for (int t = kSteps - 1; t >= 0; --t) {
-    if (t < kInfoBits) info[t] = from_input[t][s];
+    if (t < info_count) info[t] = from_input[t][s];
     s = from_state[t][s];
   }
   return info;
@@ -162,7 +183,7 @@ std::array<uint8_t, kInfoBits> viterbi_decode(const std::array<double, kCodedBit
 
 // Chip values (+-1) of the tile carrying `payload`.
 std::array<int8_t, kChips> tile_chips(const KeyPattern& pattern, const Payload& payload) {
-  const std::array<uint8_t, kCodedBits> coded = convolutional_encode(info_bits(payload));
+  const CodedBits coded = convolutional_encode(info_bits(payload, pattern.payload_bits), pattern.info_bits);
   std::array<int8_t, kChips> chips{};
   for (int c = 0; c < kChips; ++c)
     chips[c] = pattern.pilot_sign[c] ? pattern.pilot_sign[c]
@@ -591,15 +612,16 @@ Alignment search_pilot(const std::vector<float>& folded, const KeyPattern& patte
 // Soft coded bits from the data chips at `alignment`, Viterbi, CRC. Returns
 // whether the CRC matched; `payload` gets the decoded bits either way.
 bool decode_payload(const Alignment& alignment, const KeyPattern& pattern, Payload& payload) {
-  std::array<double, kCodedBits> soft{};
+  std::array<double, kMaxCodedBits> soft{};
   for (int c = 0; c < kChips; ++c)
     if (pattern.coded_index[c] >= 0) soft[pattern.coded_index[c]] += pattern.data_sign[c] * alignment.chip_values[c];
-  const std::array<uint8_t, kInfoBits> info = viterbi_decode(soft);
+  const InfoBits info = viterbi_decode(soft, pattern.info_bits);
   payload = Payload{};
-  for (int i = 0; i < kPayloadBytes * 8; ++i) payload[i / 8] |= static_cast<uint8_t>(info[i] << (7 - i % 8));
+  uint8_t* used = payload.data() + kPayloadBytes - pattern.payload_bits / 8;
+  for (int i = 0; i < pattern.payload_bits; ++i) used[i / 8] |= static_cast<uint8_t>(info[i] << (7 - i % 8));
   uint16_t crc = 0;
-  for (int i = 0; i < 16; ++i) crc = static_cast<uint16_t>((crc << 1) | info[kPayloadBytes * 8 + i]);
-  return crc == crc16_ccitt(payload.data(), payload.size());
+  for (int i = 0; i < 16; ++i) crc = static_cast<uint16_t>((crc << 1) | info[pattern.payload_bits + i]);
+  return crc == crc16_ccitt(used, pattern.payload_bits / 8);
 }
 
 }  // namespace
@@ -610,7 +632,12 @@ Result<EmbedReport> embed(const Image& image, const std::string& key, const Payl
   if (!(options.psnr_db >= 30 && options.psnr_db <= 60)) return InvalidArgument("imagemark: psnr_db must be 30..60");
   if (image.width() < kMinEmbedSide || image.height() < kMinEmbedSide)
     return InvalidArgument("imagemark: image smaller than 64x64");
-  const KeyPattern pattern = make_pattern(key);
+  const bool fits_32 = std::all_of(payload.begin(), payload.begin() + 4, [](uint8_t b) { return b == 0; });
+  if (options.payload_bits != 0 && options.payload_bits != 32 && options.payload_bits != 64)
+    return InvalidArgument("imagemark: payload_bits must be 0 (automatic), 32 or 64");
+  if (options.payload_bits == 32 && !fits_32) return InvalidArgument("imagemark: the payload does not fit in 32 bits");
+  const bool compact = options.payload_bits == 32 || (options.payload_bits == 0 && fits_32);
+  const KeyPattern pattern = make_pattern(key, kLayouts[compact ? 1 : 0]);
   const std::array<int8_t, kChips> chips = tile_chips(pattern, payload);
 
   // A pixel's 8-bit offset on channel c is the dithered rounding of
@@ -689,6 +716,7 @@ Result<EmbedReport> embed(const Image& image, const std::string& key, const Payl
   const double target_mse = 255.0 * 255.0 * std::pow(10.0, -options.psnr_db / 10.0);
   EmbedReport report;
   report.psnr_db = -1;
+  report.payload_bits = pattern.payload_bits;
   double budget = target_mse * 0.985;
   for (int round = 0; round < 3; ++round) {
     double squared_error = 0;
@@ -720,7 +748,7 @@ Result<DetectReport> detect(const Image& image, const std::string& key) {
     report.too_small = true;
     return report;
   }
-  const KeyPattern pattern = make_pattern(key);
+  const KeyPattern patterns[2] = {make_pattern(key, kLayouts[0]), make_pattern(key, kLayouts[1])};
 
   // Work resolution: integer reduction so the longer side is at most kMaxWorkSide.
   const int longest = static_cast<int>(std::max(image.width(), image.height()));
@@ -738,6 +766,7 @@ Result<DetectReport> detect(const Image& image, const std::string& key) {
   struct Candidate {
     Alignment alignment;
     Lattice lattice{};
+    int layout = 0;
     bool crc_ok = false;
     Payload payload{};
   };
@@ -745,13 +774,19 @@ Result<DetectReport> detect(const Image& image, const std::string& key) {
   int lattices_tried = 0;
   auto try_lattice = [&](const Lattice& lattice) {
     ++lattices_tried;
-    Candidate c;
-    c.alignment = search_pilot(fold(residual, lattice), pattern);
-    c.lattice = lattice;
-    if (c.alignment.z >= kDecodeThreshold) c.crc_ok = decode_payload(c.alignment, pattern, c.payload);
-    if (lattices_tried == 1 || (c.crc_ok && !best.crc_ok) || (c.crc_ok == best.crc_ok && c.alignment.z > best.alignment.z))
-      best = c;
-    return c.crc_ok;
+    const std::vector<float> folded = fold(residual, lattice);
+    for (int layout = 0; layout < 2; ++layout) {
+      Candidate c;
+      c.alignment = search_pilot(folded, patterns[layout]);
+      c.lattice = lattice;
+      c.layout = layout;
+      if (c.alignment.z >= kDecodeThreshold) c.crc_ok = decode_payload(c.alignment, patterns[layout], c.payload);
+      if ((lattices_tried == 1 && layout == 0) || (c.crc_ok && !best.crc_ok) ||
+          (c.crc_ok == best.crc_ok && c.alignment.z > best.alignment.z))
+        best = c;
+      if (c.crc_ok) return true;
+    }
+    return false;
   };
   const double identity_period = static_cast<double>(kTile) / factor;
   if (!try_lattice(Lattice{identity_period, 0, 0, identity_period})) {
@@ -795,8 +830,10 @@ Result<DetectReport> detect(const Image& image, const std::string& key) {
   report.synchronized = report.found || alignment.z >= kDetectionThreshold;
   if (!report.synchronized) return report;
   const Payload& payload = best.payload;
+  const KeyPattern& pattern = patterns[best.layout];
   if (report.found) {
     report.payload = payload;
+    report.payload_bits = pattern.payload_bits;
     report.confidence = 1.0 - report.false_positive_bound;
   }
 

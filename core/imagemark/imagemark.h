@@ -6,6 +6,9 @@
 //   key-chosen) carry a known pseudo-random +-1 pilot; the other 768 carry the
 //   64-bit payload + CRC-16, convolutionally encoded (K=7, rate 1/3, 258 coded
 //   bits), each coded bit spread over ~3 chips with key-random signs.
+//   A payload that fits in 32 bits uses the compact layout (by default): half
+//   the chips pilot, the other 512 carry 32 bits + CRC-16 (162 coded bits), so
+//   the pilot has twice the chips and small copies still synchronise.
 // * Perceptual shaping: the chip amplitude is scaled by the local luma
 //   standard deviation (5x5) clamped to [6, 9], so texture carries 1.5x the
 //   amplitude of flat areas. The RGB offset follows the luma weights (least
@@ -28,15 +31,16 @@
 // over the folded chip values G of an image that does not carry this key's
 // mark is, over the random choice of key, a Rademacher sum, so
 // P[z >= t] <= exp(-t^2/2) (Hoeffding) for each of at most kMaxTests
-// (lattice, offset) tests. The lattices come from the image alone, never
-// from the key. A payload is reported when z >= kDecodeThreshold = 5.5 at a
-// lattice's best offset AND its CRC-16 matches. The data chips' signs are
+// (lattice, layout, offset) tests: 8 lattices x 2 layouts x 4 phases x 1024
+// offsets. The lattices come from the image alone, never from the key. A
+// payload is reported when z >= kDecodeThreshold = 5.5 at a (lattice,
+// layout)'s best offset AND its CRC-16 matches. The data chips' signs are
 // key-random and independent of the pilot's, so the Viterbi decoder (which
-// commutes with adding a codeword) returns a uniformly random 80-bit word and
-// the CRC matches with probability exactly 2^-16. Per image:
-//   P[false report] <= kMaxTests * exp(-5.5^2/2) * 2^-16 = 1.4e-7.
+// commutes with adding a codeword) returns a uniformly random word and the
+// CRC matches with probability exactly 2^-16. Per image:
+//   P[false report] <= kMaxTests * exp(-5.5^2/2) * 2^-16 = 2.7e-7.
 // `synchronized` alone (pilot z >= kDetectionThreshold = 7.0, bound
-// 32768 * exp(-24.5) = 7.5e-7) says a mark is present even when its payload
+// 65536 * exp(-24.5) = 1.5e-6) says a mark is present even when its payload
 // fails the CRC.
 #pragma once
 
@@ -55,7 +59,7 @@ constexpr double kDefaultPsnrDb = 42.2;          // target PSNR of embed(), met 
 constexpr double kDetectionThreshold = 7.0;      // pilot z that alone proves a mark (synchronized)
 constexpr double kDecodeThreshold = 5.5;         // pilot z from which a CRC-checked payload is reported
 constexpr double kCrcFalseMatch = 1.0 / 65536;   // chance a random decoded word passes the CRC-16
-constexpr uint32_t kMaxTests = 32768;            // (lattice, offset) tests per image, at most
+constexpr uint32_t kMaxTests = 65536;            // (lattice, layout, offset) tests per image, at most
 constexpr uint32_t kMinDetectSide = 96;          // smaller images: found = false
 constexpr uint32_t kMinEmbedSide = 64;
 
@@ -63,11 +67,16 @@ using Payload = std::array<uint8_t, kPayloadBytes>;
 
 struct EmbedOptions {
   double psnr_db = kDefaultPsnrDb;  // PSNR (RGB, after 8-bit rounding) to meet; 30..60. Typically met within 0.1 dB
+  // 0: compact layout when the payload's first 4 bytes are 0 (value < 2^32),
+  // else standard; 32: compact (kInvalidArgument if the value does not fit);
+  // 64: standard.
+  int payload_bits = 0;
 };
 
 struct EmbedReport {
   Image image;          // marked copy; alpha unchanged
   double psnr_db = 0;   // measured PSNR (RGB channels) against the input; >= options.psnr_db
+  int payload_bits = 64; // layout used: 64 (standard) or 32 (compact)
 };
 
 // Marks a copy of `image` with `payload` under `key`. Fails with
@@ -81,7 +90,8 @@ struct DetectReport {
   bool found = false;          // pilot z >= kDecodeThreshold and CRC good
   bool synchronized = false;   // found, or pilot z >= kDetectionThreshold (payload may still fail its CRC)
   bool too_small = false;      // image below kMinDetectSide: nothing tried
-  Payload payload{};           // valid when found
+  Payload payload{};           // valid when found (compact: first 4 bytes 0)
+  int payload_bits = 0;        // layout of the found mark: 64 or 32; 0 when not found
   double z = 0;                // best pilot statistic
   double false_positive_bound = 1;  // min(1, tests * exp(-z^2/2)), times 2^-16 when found (CRC)
   double confidence = 0;       // 1 - false_positive_bound when found, else 0

@@ -234,3 +234,31 @@ TEST_CASE("imagemark: textured Kodak photos halved, whose lattice single autocor
     CHECK(r.scale == doctest::Approx(0.5).epsilon(0.02));
   }
 }
+
+TEST_CASE("imagemark: payloads below 2^32 use the compact layout; the option is checked") {
+  Image img = textured_image(320, 256, 21);
+  const Payload small{0, 0, 0, 0, 0x00, 0x12, 0x34, 0x56};
+  EmbedReport automatic = embed(img, "k", small).value();
+  CHECK(automatic.payload_bits == 32);
+  DetectReport r = detect(automatic.image, "k").value();
+  CHECK(r.found);
+  CHECK(r.payload == small);
+  CHECK(r.payload_bits == 32);
+  // The standard layout of the same value is a different mark, also found.
+  EmbedOptions standard;
+  standard.payload_bits = 64;
+  EmbedReport wide = embed(img, "k", small, standard).value();
+  CHECK(wide.payload_bits == 64);
+  DetectReport w = detect(wide.image, "k").value();
+  CHECK(w.found);
+  CHECK(w.payload == small);
+  CHECK(w.payload_bits == 64);
+  CHECK(embed(img, "k", kPayload).value().payload_bits == 64);  // does not fit: standard
+  EmbedOptions compact;
+  compact.payload_bits = 32;
+  CHECK(embed(img, "k", kPayload, compact).status().code() == StatusCode::kInvalidArgument);
+  EmbedOptions odd;
+  odd.payload_bits = 48;
+  CHECK(embed(img, "k", small, odd).status().code() == StatusCode::kInvalidArgument);
+  CHECK_FALSE(detect(automatic.image, "K").value().found);
+}

@@ -47,3 +47,23 @@ test('tiny, grey and transparent images: found false or a clean error', () => {
   assert.throws(() => core.markImage(grey, { key: 'k', payload: 'zz' }), { code: 'invalid_argument' });
   assert.equal(cli('mark', '--key', 'k', 'tests/corpus/photo.jpg').status, 64);
 });
+
+test('payload layouts: values below 2^32 use the compact layout; --payload-bits forces one and is checked', () => {
+  const photo = path.join(root, 'tests', 'corpus', 'photo.jpg');
+  const compact = path.join(tmp, 'compact.png');
+  const r = cli('mark', '--key', 'layout-key', '--payload', '00000000cafe0042', photo, compact);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /32-bit layout/);
+  const found = JSON.parse(cli('detect', '--key', 'layout-key', compact).stdout);
+  assert.equal(found.found, true);
+  assert.equal(found.payload, '00000000cafe0042');
+  assert.equal(found.payloadBits, 32);
+  const forced = core.markImage(readFileSync(photo), { key: 'layout-key', payload: '00000000cafe0042', payloadBits: 64 });
+  assert.equal(forced.payloadBits, 64);
+  const wide = core.detectImageMark(forced.bytes, { key: 'layout-key' });
+  assert.equal(wide.payload, '00000000cafe0042');
+  assert.equal(wide.payloadBits, 64);
+  assert.throws(() => core.markImage(readFileSync(photo), { key: 'k', payload: 'feedface12345678', payloadBits: 32 }), { code: 'invalid_argument' });
+  assert.throws(() => core.markImage(readFileSync(photo), { key: 'k', payload: '1', payloadBits: 48 }), { code: 'invalid_argument' });
+  assert.equal(cli('mark', '--key', 'k', '--payload', '1', '--payload-bits', '48', photo, path.join(tmp, 'x.png')).status, 64);
+});

@@ -226,10 +226,16 @@ export function createCoreOps(module) {
 
     // --- Image watermark (core/imagemark) and Stable Diffusion marks (core/sdmark).
 
-    /** Marks an image file with a keyed 64-bit payload; returns {bytes (PNG), psnr}. */
-    markImage(input, { key, payload, psnr = 0, maxPixels = DEFAULT_MAX_PIXELS }) {
-      const r = check(feature(module, 'imagemarkEmbed')(pixelBytes(input), String(key), normalisePayload(payload), psnr, maxPixels));
-      return { bytes: r.bytes, psnr: r.psnr };
+    /**
+     * Marks an image file with a keyed payload (16 hex digits); returns {bytes (PNG), psnr, payloadBits}.
+     * payloadBits: 'auto' (default: the compact 32-bit layout, which survives on smaller copies, when the
+     * value fits in 32 bits), 32 or 64.
+     */
+    markImage(input, { key, payload, psnr = 0, payloadBits = 'auto', maxPixels = DEFAULT_MAX_PIXELS }) {
+      const bits = payloadBits === 'auto' ? 0 : Number(payloadBits);
+      if (bits !== 0 && bits !== 32 && bits !== 64) throw new FiligraneError('invalid_argument', 'payloadBits must be "auto", 32 or 64.');
+      const r = check(feature(module, 'imagemarkEmbed')(pixelBytes(input), String(key), normalisePayload(payload), psnr, bits, maxPixels));
+      return { bytes: r.bytes, psnr: r.psnr, payloadBits: r.payloadBits };
     },
 
     /** Looks for Filigrane's image mark of `key`: {found, payload, confidence, map, ...}. */

@@ -100,6 +100,8 @@ export interface SdMarkReport {
 export interface ImageMarkReport {
   found: boolean;
   payload: string | null;
+  /** Layout of the found mark: 64, or 32 (compact, for values below 2^32); 0 when not found. */
+  payloadBits: 0 | 32 | 64;
   confidence: number;
   z: number;
   falsePositiveBound: number;
@@ -129,7 +131,8 @@ export class Filigrane {
   /** Composites the screen mark onto an image file; resolves to PNG bytes. */
   screenApply(bytes: Uint8Array | ArrayBuffer, options: ScreenMarkOptions, call?: CallOptions): Promise<Uint8Array>;
   screenDecode(bytes: Uint8Array | ArrayBuffer, options: { key: string; maxPixels?: number }, call?: CallOptions): Promise<ScreenDecodeReport>;
-  markImage(bytes: Uint8Array | ArrayBuffer, options: { key: string; payload: string; psnr?: number }, call?: CallOptions): Promise<{ bytes: Uint8Array; psnr: number }>;
+  /** payloadBits "auto" (default) uses the compact 32-bit layout when the payload is below 2^32: it survives on smaller copies. */
+  markImage(bytes: Uint8Array | ArrayBuffer, options: { key: string; payload: string; psnr?: number; payloadBits?: 'auto' | 32 | 64 }, call?: CallOptions): Promise<{ bytes: Uint8Array; psnr: number; payloadBits: 32 | 64 }>;
   detectImageMark(bytes: Uint8Array | ArrayBuffer, options: { key: string }, call?: CallOptions): Promise<ImageMarkReport>;
   detectSdMark(bytes: Uint8Array | ArrayBuffer, options?: DecodeOptions, call?: CallOptions): Promise<SdMarkReport>;
   /** C2PA, XMP, IPTC, EXIF and generator metadata (schema: core/provenance/provenance.h). */

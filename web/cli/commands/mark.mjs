@@ -8,11 +8,15 @@ import { UsageError, engine, parseCommandArgs, printJson, readInput } from '../c
 export const mark = {
   name: 'mark',
   summary: 'embed an invisible keyed 64-bit mark in a photo (writes PNG)',
-  usage: 'mark (--key K | --key-file FILE) --payload HEX [--psnr DB] IN OUT.png   (--key-file: the file\'s current key)',
+  usage: 'mark (--key K | --key-file FILE) --payload HEX [--psnr DB] [--payload-bits auto|32|64] IN OUT.png   '
+    + '(--key-file: the file\'s current key; auto: the compact 32-bit layout, which survives on smaller copies, when HEX is below 2^32)',
   async run(args) {
     const { values, positionals } = parseCommandArgs(args, {
       key: { type: 'string' }, 'key-file': { type: 'string' }, payload: { type: 'string' }, psnr: { type: 'string' },
+      'payload-bits': { type: 'string' },
     }, { positionals: [2, 2] });
+    const payloadBits = values['payload-bits'] ?? 'auto';
+    if (!['auto', '32', '64'].includes(payloadBits)) throw new UsageError('--payload-bits must be auto, 32 or 64');
     if ((!values.key && !values['key-file']) || !values.payload) throw new UsageError('--key (or --key-file) and --payload are required');
     if (values.key && values['key-file']) throw new UsageError('give --key or --key-file, not both');
     if (values['key-file']) {
@@ -23,9 +27,11 @@ export const mark = {
     if (!Number.isFinite(psnr)) throw new UsageError('--psnr must be a number');
     const bytes = await readInput(positionals[0]);
     const core = await engine();
-    const { bytes: png, psnr: measured } = core.markImage(bytes, { key: values.key, payload: values.payload, psnr });
+    const { bytes: png, psnr: measured, payloadBits: bits } = core.markImage(bytes, {
+      key: values.key, payload: values.payload, psnr, payloadBits: payloadBits === 'auto' ? 'auto' : Number(payloadBits),
+    });
     await writeFile(positionals[1], png);
-    process.stderr.write(`marked ${positionals[1]} (PSNR ${measured.toFixed(2)} dB)\n`);
+    process.stderr.write(`marked ${positionals[1]} (PSNR ${measured.toFixed(2)} dB, ${bits}-bit layout)\n`);
   },
 };
 

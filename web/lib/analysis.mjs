@@ -2,6 +2,7 @@
 // the full provenance report (core parse + C2PA signature check) and the AI
 // verdict (provenance + generator mark + pixel detector, fused in verdict.mjs).
 // Shared by the browser worker and Node, like core-ops.mjs.
+import { buildManifestList, recomputeDataHash } from './c2pa-tree.mjs';
 import { createC2paValidator } from './c2pa-validate.mjs';
 import { FiligraneError } from './errors.mjs';
 import { modelEntry, modelSession, ortRuntime } from './models.mjs';
@@ -33,12 +34,25 @@ export function withContractKeys(report) {
 export function createAnalysis({ ops, loadC2paWasm }) {
   const validator = createC2paValidator({ loadWasm: loadC2paWasm });
 
-  async function provenanceReport(bytes, { validate = true } = {}) {
+  /**
+   * @param {{validate?: boolean, thumbnails?: boolean}} [options] thumbnails:
+   *   manifest and ingredient thumbnails get `data` (their bytes) for the page
+   */
+  async function provenanceReport(bytes, { validate = true, thumbnails = false } = {}) {
     const report = ops.provenance(bytes);
     if (report.c2pa?.present) {
       report.c2pa.validation = validate
-        ? await validator.validate(bytes, report.format)
+        ? await validator.validate(bytes, report.format, { thumbnails })
         : { state: 'unverified', codes: [], informational_codes: [], signer_trusted: false, validator: null, detail: 'validation was not requested' };
+    }
+    if (report.c2pa) {
+      const core = report.c2pa.manifests ?? [];
+      const activeLabel = report.c2pa.active?.label;
+      const active = core.find((m) => m.label === activeLabel);
+      const dataHashCheck = active?.data_hash
+        ? await recomputeDataHash(bytes, active.data_hash, report.c2pa.store_location, report.format) : null;
+      report.c2pa.manifests = buildManifestList(report.c2pa, { validation: report.c2pa.validation, dataHashCheck });
+      if (report.c2pa.validation && dataHashCheck) report.c2pa.validation.own_check = dataHashCheck;
     }
     return withContractKeys(report);
   }

@@ -105,7 +105,7 @@ test('the C2PA and generator-text file reads as declared AI with Content Credent
   const stage = (['aiVerdict', 'nudity', 'detectNudity'].some((op) => typeof Filigrane.prototype[op] === 'function')) ? 'full' : 'quick';
   await b.page.waitForFunction((stage) => document.getElementById('generator').nextElementSibling?.dataset.stage === stage, stage, { timeout: 90_000 });
   const generator = (await badges()).find((f) => f.id === 'generator');
-  assert.equal(generator.kind, 'ai');
+  assert.equal(generator.kind, 'ai-declared');
   assert.equal(generator.label, 'AI · C2PA');
   assert.match(generator.spoken, /declared as made with generative AI \(trainedAlgorithmicMedia/);
   assert.match(generator.spoken, /generator text from AUTOMATIC1111/);

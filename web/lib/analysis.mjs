@@ -71,8 +71,13 @@ export function createAnalysis({ ops, loadC2paWasm }) {
     }
   }
 
-  async function aiVerdict(bytes, { detector = true, onProgress } = {}) {
-    const provenance = await provenanceReport(bytes);
+  /**
+   * @param {{detector?: boolean, provenance?: boolean, thumbnails?: boolean, onProgress?: Function}} [options]
+   *   provenance: also return the full provenance report (`provenance`), so a
+   *   page validates once; thumbnails: with the manifests' thumbnail bytes
+   */
+  async function aiVerdict(bytes, { detector = true, provenance: withProvenance = false, thumbnails = false, onProgress } = {}) {
+    const provenance = await provenanceReport(bytes, { thumbnails });
     // Decodes the pixels (a damaged file fails here, with its own error).
     const sdmark = ops.detectSdMark(bytes);
     const pixels = detector ? await pixelDetector(bytes, { onProgress }) : null;
@@ -92,11 +97,12 @@ export function createAnalysis({ ops, loadC2paWasm }) {
         },
         xmp_digital_source_type: provenance.xmp?.digital_source_type ?? null,
         generator: provenance.generator?.tool ?? null,
-        sd_watermark: sdmark ? { found: Boolean(sdmark.found), kind: sdmark.kind ?? null } : null,
+        sd_watermark: sdmark ? { found: Boolean(sdmark.found), kind: sdmark.kind ?? null, bitAgreement: sdmark.bitAgreement ?? null, tooSmall: Boolean(sdmark.tooSmall) } : null,
         detector: pixels ? (pixels.error ? { error: pixels.error }
           : { probability: pixels.probability, band: pixels.band, auc: pixels.auc, quality: pixels.quality }) : null,
         camera: provenance.exif?.make ? `${provenance.exif.make} ${provenance.exif.model ?? ''}`.trim() : null,
       },
+      ...(withProvenance ? { provenance } : {}),
     };
   }
 

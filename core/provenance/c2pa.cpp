@@ -81,6 +81,24 @@ C2paThumbnail thumbnail_of(const JumbfBox& box) {
   return t;
 }
 
+// The string value of "key" in a small JSON text (stds.exif assertions are
+// JSON-LD); "" when absent. Only simple escapes are kept; enough for names.
+std::string json_string_value(ByteView json, const std::string& key) {
+  const std::string text(reinterpret_cast<const char*>(json.data), json.size);
+  const std::string quoted = "\"" + key + "\"";
+  size_t at = text.find(quoted);
+  if (at == std::string::npos) return "";
+  at += quoted.size();
+  while (at < text.size() && (text[at] == ' ' || text[at] == '\t' || text[at] == '\n' || text[at] == '\r' || text[at] == ':')) ++at;
+  if (at >= text.size() || text[at] != '"') return "";
+  std::string out;
+  for (++at; at < text.size() && text[at] != '"' && out.size() < 256; ++at) {
+    if (text[at] == '\\' && at + 1 < text.size()) ++at;
+    out += text[at];
+  }
+  return out;
+}
+
 class ManifestReader {
  public:
   ManifestReader(const ProvenanceOptions& options, C2paReport& report) : report_(report) {
@@ -122,6 +140,7 @@ class ManifestReader {
         if (starts_with(base, "c2pa.ingredient")) read_ingredient(assertion, out, ingredient_thumbnails);
         if (starts_with(base, "c2pa.thumbnail.claim")) out.thumbnail = thumbnail_of(assertion);
         if (base == "c2pa.hash.data" && !out.data_hash.present) read_data_hash(assertion, out.data_hash);
+        if (base == "stds.exif") read_exif_assertion(assertion, out);
       }
       // Ingredient thumbnails are assertions of the same manifest, named by URI.
       for (size_t i = 0; i < out.ingredients.size() && i < ingredient_thumbnails.size(); ++i) {
@@ -212,6 +231,14 @@ class ManifestReader {
       out.ingredients.push_back(std::move(ingredient));
       thumbnails.resize(out.ingredients.size());
       thumbnails.back() = thumbnail_url.empty() ? "" : last_component(thumbnail_url);
+    }
+  }
+
+  static void read_exif_assertion(const JumbfBox& box, C2paManifest& out) {
+    for (const auto& child : box.children) {
+      if (child.is_superbox || std::memcmp(child.type, "json", 4) != 0) continue;
+      if (out.camera_make.empty()) out.camera_make = json_string_value(child.payload, "EXIF:Make");
+      if (out.camera_model.empty()) out.camera_model = json_string_value(child.payload, "EXIF:Model");
     }
   }
 

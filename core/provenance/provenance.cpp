@@ -228,6 +228,8 @@ void write_manifest_node(provenance::JsonWriter& j, const C2paManifest& m) {
   j.optional_field("signer", m.signer_organization.empty() ? m.signer_common_name : m.signer_organization);
   j.optional_field("signer_common_name", m.signer_common_name);
   j.optional_field("signed_at", m.signing_time);
+  j.optional_field("camera_make", m.camera_make);
+  j.optional_field("camera_model", m.camera_model);
   j.key("actions").begin_array();
   std::string source_type;
   for (const auto& a : m.actions) {

@@ -89,6 +89,7 @@ struct C2paManifest {
   std::string signer_organization;             // subject O (what C2PA tools call "issuer")
   std::string signer_serial_number;            // decimal
   std::string signing_time;                    // RFC 3339 from the RFC 3161 timestamp; empty if none
+  std::string camera_make, camera_model;       // EXIF:Make / EXIF:Model of a signed stds.exif assertion
   C2paThumbnail thumbnail;                     // c2pa.thumbnail.claim.* assertion
   C2paDataHash data_hash;                      // c2pa.hash.data assertion
 };

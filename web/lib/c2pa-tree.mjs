@@ -170,6 +170,7 @@ export function buildManifestList(c2pa, { validation = null, dataHashCheck = nul
       digital_source_type: m.digital_source_type ?? null,
       digital_source_type_in_words: sourceTypeInWords(m.digital_source_type),
       tool: toolName(m.claim_generator),
+      camera: m.camera_make || m.camera_model ? [m.camera_make, m.camera_model].filter(Boolean).join(' ') : null,
       thumbnail: withData(m.thumbnail, readerThumb(m.label, null)),
       active: isActive,
       validation: validations.get(m.label),

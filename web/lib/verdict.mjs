@@ -7,7 +7,9 @@
 //   the same in C2PA whose signature or hashes fail                     +2.0
 //   composite with AI parts in valid C2PA                               +4.0
 //   declared digital capture in valid C2PA (a camera's signature)       -6.0
-//   the same where c2pa-rs rejects only the hash's exclusion range and
+//   camera make and model in the signed EXIF of valid C2PA, no capture
+//     action declared (capture apps of 2023)                          -3.0
+//   either, where c2pa-rs rejects only the hash's exclusion range and
 //     Filigrane's own recomputation shows the picture data as signed    -2.0
 //   XMP / IPTC DigitalSourceType trainedAlgorithmicMedia (unsigned)     +4.0
 //   generator text (A1111 parameters, ComfyUI, NovelAI, InvokeAI, ...)  +4.0
@@ -38,6 +40,7 @@ export const WEIGHTS = Object.freeze({
   c2paCompositeValid: 4.0,
   c2paCapture: -6.0,
   c2paCaptureDisputed: -2.0,
+  c2paCameraExif: -3.0,
   declaredXmp: 4.0,
   generatorText: 4.0,
   generatorSoftware: 3.0,
@@ -53,6 +56,7 @@ export const STRENGTH = Object.freeze({
   c2pa: (w) => (w >= WEIGHTS.c2paTrainedValid ? 'decisive' : w >= WEIGHTS.c2paCompositeValid ? 'strong' : 'weak'),
   'c2pa-capture': () => 'decisive',
   'c2pa-capture-disputed': () => 'strong',
+  'c2pa-camera-exif': () => 'strong',
   'c2pa-info': () => 'none',
   xmp: () => 'strong',
   'generator-metadata': () => 'strong',
@@ -141,8 +145,13 @@ export function fuseVerdict({ provenance = null, sdmark = null, detector = null,
   if (c2pa?.present) {
     const state = c2pa.validation?.state ?? 'unverified';
     const types = [c2pa.digital_source_type, ...(c2pa.active?.digital_source_types ?? [])].map(classifySourceType);
+    // A signed stds.exif camera make/model in a manifest without ingredients or
+    // declared source type (2023 capture apps wrote no actions) counts as a capture claim too.
+    const activeNode = (c2pa.manifests ?? []).find((m) => m.active);
+    const signedCamera = activeNode?.camera && !(activeNode.ingredients ?? []).length ? activeNode.camera : null;
     const kind = types.includes('trained') ? 'trained' : types.includes('composite') ? 'composite'
-      : types.includes('capture') ? 'capture' : types.includes('algorithmic') ? 'algorithmic' : null;
+      : types.includes('capture') ? 'capture' : types.includes('algorithmic') ? 'algorithmic'
+        : signedCamera ? 'camera-exif' : null;
     const facts = [c2pa.active?.claim_generator && `made with ${c2pa.active.claim_generator}`,
       c2pa.active?.signer && `signed by ${c2pa.active.signer}`].filter(Boolean).join(', ');
     const who = facts ? ` (${facts})` : '';
@@ -159,8 +168,10 @@ export function fuseVerdict({ provenance = null, sdmark = null, detector = null,
         invalid ? WEIGHTS.c2paTrainedInvalid : WEIGHTS.c2paCompositeValid);
     } else if (kind === 'capture' && !invalid && state !== 'unverified') {
       add('c2pa-capture', `Content Credentials${who} ${stateWords} declare the image ${describeSourceType(kind)}`, WEIGHTS.c2paCapture);
-    } else if (kind === 'capture' && invalid && bindingOnlyDisputed(c2pa)) {
-      add('c2pa-capture-disputed', `Content Credentials${who} declare the image ${describeSourceType(kind)}; the official validator rejects them because the signed hash also leaves out ${c2pa.validation.own_check.unprotected_bytes.toLocaleString('en-US')} bytes of the file's header, while Filigrane's own recomputation shows the picture data exactly as signed`, WEIGHTS.c2paCaptureDisputed);
+    } else if (kind === 'camera-exif' && !invalid && state !== 'unverified') {
+      add('c2pa-camera-exif', `Content Credentials${who} ${stateWords} record the camera (${signedCamera}) in their signed EXIF, though they declare no capture action`, WEIGHTS.c2paCameraExif);
+    } else if ((kind === 'capture' || kind === 'camera-exif') && invalid && bindingOnlyDisputed(c2pa)) {
+      add('c2pa-capture-disputed', `Content Credentials${who} ${kind === 'capture' ? `declare the image ${describeSourceType(kind)}` : `record the camera (${signedCamera}) in their signed EXIF`}; the official validator rejects them because the signed hash also leaves out ${c2pa.validation.own_check.unprotected_bytes.toLocaleString('en-US')} bytes of the file's header, while Filigrane's own recomputation shows the picture data exactly as signed`, WEIGHTS.c2paCaptureDisputed);
     } else {
       add('c2pa-info', `Content Credentials${who} ${stateWords}${kind ? ` declare the image ${describeSourceType(kind)}` : ' declare no AI source'}`, 0);
     }
@@ -251,9 +262,12 @@ function headlineOf(verdict, reasons, provenance, sdmark) {
     const what = /composite/.test(type ?? '') ? 'Partly made with AI' : 'Made with AI';
     return `${what} — declared by ${tool ? `${tool}'s` : 'the file\'s'} signed Content Credentials`;
   }
-  if (kinds.has('c2pa-capture')) return `Camera photo — signed by the camera${signer ? ` (${signer})` : ''}`;
+  const camera = (c2pa?.manifests ?? []).find((m) => m.active)?.camera;
+  const byWhom = [signer, camera].filter(Boolean).join(', ');
+  if (kinds.has('c2pa-capture')) return `Camera photo — signed by the camera${byWhom ? ` (${byWhom})` : ''}`;
+  if (kinds.has('c2pa-camera-exif')) return `Camera photo — signed by ${signer ?? 'the camera'}${camera ? ` for a ${camera}` : ''}`;
   if (kinds.has('c2pa-capture-disputed')) {
-    return `Probably a camera photo — signed by ${signer ?? 'the camera'}, but the signature leaves part of the file unprotected`;
+    return `Probably a camera photo — signed by ${signer ?? 'the camera'}${camera ? ` (${camera})` : ''}, but the signature leaves part of the file unprotected`;
   }
   if (kinds.has('c2pa')) return 'Declared as made with AI, but the Content Credentials were changed after signing';
   if (top?.kind === 'generator-metadata') return `Made with AI — the file carries image-generator settings${provenance?.generator?.tool ? ` from ${provenance.generator.tool}` : ''}`;

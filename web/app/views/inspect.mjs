@@ -121,6 +121,7 @@ function manifestCard(m) {
     ['Signed on', m.signed_at ? formatTime(m.signed_at) : 'no trusted time recorded'],
     ['What happened', m.actions_in_words?.length ? m.actions_in_words.join('. ') : 'no actions recorded'],
     ['AI source type', m.digital_source_type_in_words ?? 'none declared'],
+    ['Camera', m.camera],
   ];
   const dl = el('dl', { className: 'node-facts' });
   for (const [k, v] of facts) if (v) dl.append(el('dt', { textContent: k }), el('dd', { textContent: v }));
@@ -240,6 +241,7 @@ function drawCueBoxes(canvas, preview, cues) {
     for (const c of cues.codes ?? []) box(c.box, CUE_COLOURS.pii, 'code');
   }
   canvas.dataset.drawn = JSON.stringify(drawn);
+  canvas.dataset.source = cues ? JSON.stringify({ width: cues.width, height: cues.height, faces: cues.faces.map((f) => ({ box: f.box })) }) : '';
 }
 
 /** The cue list in words: what was found, and which cues cannot be checked yet. */

@@ -42,12 +42,12 @@ const time = (t) => (t ? Date.parse(t) : null);
  */
 const EXPLANATIONS = {
   'claim-generator-v2': 'c2pa-rs leaves `claim_generator` empty for a v2 claim (which has only `claim_generator_info`); Filigrane joins the info entries into "name/version"',
-  'time-untrusted-tsa': 'c2pa-rs omits the signing time when the time-stamp is not trusted or not verifiable; Filigrane reports the time the RFC 3161 token states (unverified)',
+  'time-bad-signature': 'the claim signature of this manifest does not verify (claimSignature.mismatch, recorded or found), and c2pa-rs then gives no signing time; Filigrane still reports the time its RFC 3161 token states, and the node says the signature fails',
 };
 
-function explain(field, ours, theirs, readerManifest) {
+function explain(field, ours, theirs, readerManifest, node) {
   if (field === 'claim_generator' && !theirs && ours && (readerManifest?.claim_version === 2 || readerManifest?.claim_generator_info?.length)) return 'claim-generator-v2';
-  if (field === 'signed_at' && ours && !theirs) return 'time-untrusted-tsa';
+  if (field === 'signed_at' && ours && !theirs && (node?.validation?.codes ?? []).includes('claimSignature.mismatch')) return 'time-bad-signature';
   return null;
 }
 
@@ -94,7 +94,7 @@ export async function compareWithReader(core, provenanceDir) {
           const same = field === 'signed_at' ? time(mine[field]) === time(theirs[field]) : (mine[field] ?? null) === (theirs[field] ?? null);
           if (same) continue;
           differences.push(`${field}: Filigrane ${JSON.stringify(mine[field])}, c2pa-rs ${JSON.stringify(theirs[field])}`);
-          reasons.push(explain(field, mine[field], theirs[field], r));
+          reasons.push(explain(field, mine[field], theirs[field], r, m));
         }
       }
       rows.push({
@@ -102,6 +102,9 @@ export async function compareWithReader(core, provenanceDir) {
         reasons, explained: reasons.every((x) => x && x !== 'absent'),
         readerState, readerError,
         filigraneResult: m.validation?.result ?? null,
+        ownCheck: !m.own_check ? null : m.own_check.hash_matches === false ? 'does not match'
+          : m.own_check.unprotected_bytes > 0 ? `matches, but ${m.own_check.unprotected_bytes.toLocaleString('en-US')} bytes besides the manifest are excluded (${m.own_check.unprotected_parts.join(', ')})`
+            : m.own_check.hash_matches ? 'matches' : 'not recomputed',
         filigraneValid: m.active && ['valid', 'unknown-signer'].includes(m.validation?.result),
         readerInvalid: m.active && readerState === 'invalid',
       });
@@ -148,8 +151,10 @@ export function markdown(rows, { date, machine }) {
   for (const r of rows.filter((x) => x.differences.length)) {
     r.differences.forEach((d, i) => lines.push(`| ${cell(r.file)} | ${cell(r.label.slice(-12))} | ${cell(d)} | ${cell(why[r.reasons[i]] ?? 'not explained')} |`));
   }
-  lines.push('', '### Validation: c2pa-rs beside Filigrane (active manifests)', '', '| file | c2pa-rs state | Filigrane says |', '|---|---|---|');
-  for (const r of rows.filter((x) => x.active)) lines.push(`| ${cell(r.file)} | ${cell(r.readerState || '—')} | ${cell(r.filigraneResult)} |`);
+  lines.push('', '### Validation: c2pa-rs beside Filigrane (active manifests)', '',
+    'Filigrane\'s result never upgrades c2pa-rs\'s: `unknown-signer` is c2pa-rs\'s Valid with a signer on no trust list, `not-valid` is Invalid for a reason that is not a change to the file (or, for the Truepic photos, an exclusion c2pa-rs rejects while the hash itself matches), `unchecked` is a file c2pa-rs refuses to read. The last column is Filigrane\'s own recomputation of the data hash over the file minus the declared exclusions (— where the manifest has no data hash: PNG box hashes, BMFF).',
+    '', '| file | c2pa-rs state | Filigrane says | own data-hash check |', '|---|---|---|---|');
+  for (const r of rows.filter((x) => x.active)) lines.push(`| ${cell(r.file)} | ${cell(r.readerState || '—')} | ${cell(r.filigraneResult)} | ${cell(r.ownCheck)} |`);
   lines.push('', '<!-- c2pa-compare:end -->');
   return lines.join('\n');
 }

@@ -25,7 +25,7 @@ function jpegPartsIn(bytes, start, end) {
     if (pos < end && segEnd > start) {
       const head = String.fromCharCode(...bytes.subarray(pos + 4, Math.min(pos + 16, bytes.length)));
       let name = null;
-      if (marker === 0xe1 && head.startsWith('Exif')) name = `EXIF metadata (${length + 2} bytes)`;
+      if (marker === 0xe1 && head.startsWith('Exif')) name = `EXIF metadata (${(length + 2).toLocaleString('en-US')} bytes)`;
       else if (marker === 0xe1 && head.startsWith('http')) name = 'XMP metadata';
       else if (marker === 0xe0) name = 'the JFIF header';
       else if (marker === 0xe2 && head.startsWith('ICC')) name = 'the colour profile';
@@ -49,7 +49,9 @@ function jpegPartsIn(bytes, start, end) {
  */
 export async function recomputeDataHash(bytes, dataHash, storeLocation, format) {
   if (!dataHash) return null;
-  const alg = DIGESTS[String(dataHash.alg || 'sha256').toLowerCase()];
+  // Without its own alg the assertion uses the claim's; among SHA-2 the digest length says which.
+  const byLength = { 64: 'sha256', 96: 'sha384', 128: 'sha512' }[String(dataHash.hash ?? '').length];
+  const alg = DIGESTS[String(dataHash.alg || byLength || 'sha256').toLowerCase()];
   const subtle = globalThis.crypto?.subtle;
   if (!alg || !subtle) {
     return { hash_matches: null, exclusions_match_store: null, unprotected_bytes: 0, unprotected_parts: [],
@@ -97,7 +99,7 @@ export async function recomputeDataHash(bytes, dataHash, storeLocation, format) 
   const fmt = (n) => n.toLocaleString('en-US');
   let sentence;
   if (!hashMatches) {
-    sentence = 'Filigrane recomputed the signed hash over the file minus the parts it excludes: it does not match, so bytes of the file changed after signing.';
+    sentence = 'Filigrane recomputed the signed hash over the file minus the parts it excludes: it does not match, so bytes of the file changed after signing (or the signer hashed them in a way Filigrane does not know).';
   } else if (unprotected > 0) {
     const what = unprotectedParts.length ? `: ${unprotectedParts.join(', ')}` : '';
     sentence = `Filigrane recomputed the signed hash over the file minus the parts it excludes: it matches, so the picture data is as signed. But the excluded range also leaves out ${fmt(unprotected)} bytes that are not Content Credentials${what}; those bytes could be changed without breaking the signature, which is why current validators reject this exclusion.`;

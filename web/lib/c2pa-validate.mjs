@@ -49,10 +49,17 @@ export function readerSummary(json) {
   }
   const entry = (s) => ({ code: String(s?.code ?? ''), explanation: s?.explanation ?? null, url: s?.url ?? null });
   const results = json?.validation_results;
+  // What the importer of each ingredient recorded about it (validation_status
+  // lists may hold success codes too; only failures count here).
+  const SUCCESS = /\.(validated|match|trusted|insideValidity|notRevoked|well-formed|credential_valid)$|ocsp\.skipped|unknownProvenance/;
+  const recorded = Object.values(json?.manifests ?? {}).flatMap((m) => (m.ingredients ?? []).flatMap((i) => [
+    ...(i.validation_status ?? []), ...(i.validation_results?.activeManifest?.failure ?? []),
+  ])).filter((s) => !SUCCESS.test(String(s?.code ?? '')));
   const failures = [
     ...(results?.activeManifest?.failure ?? []),
     ...(results?.ingredientDeltas ?? []).flatMap((d) => d?.validationDeltas?.failure ?? []),
     ...(json?.validation_status ?? []),
+    ...recorded,
   ].map(entry).filter((e) => e.code);
   return { active_manifest: json?.active_manifest ?? null, manifests, failures };
 }

@@ -42,6 +42,7 @@ export const CODE_SENTENCES = Object.freeze({
   // Assertions (the statements the claim signs)
   'assertion.hashedURI.match': 'A signed statement in the Content Credentials is unchanged.',
   'assertion.hashedURI.mismatch': 'A statement in the Content Credentials was changed after signing.',
+  'assertion.mismatch': 'A statement in the Content Credentials does not match what was signed.',
   'assertion.missing': 'A statement the claim lists is missing from the file.',
   'assertion.multipleHardBindings': 'The claim has more than one hash of the file, which the standard forbids.',
   'assertion.undeclared': 'The Content Credentials hold a statement the claim does not list (added after signing).',

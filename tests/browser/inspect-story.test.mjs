@@ -86,7 +86,7 @@ test('stale results are cleared the moment a new file arrives', { skip: provenan
     tree: document.getElementById('manifest-tree').children.length,
     findings: document.getElementById('findings').children.length,
   }));
-  assert.deepEqual(state, { headline: 'Checking…', tree: 0, findings: 0 });
+  assert.deepEqual(state, { headline: 'Checking…', tree: 0, findings: 0 }, JSON.stringify(state));
   await settled();
   assert.doesNotMatch(await headline(), /changed after signing/);
 });
@@ -102,7 +102,10 @@ test('face boxes lie on the faces at every displayed size and device-pixel ratio
     for (const [width, dpr] of [[1280, 1], [1280, 2], [360, 1], [360, 3], [800, 1.5]]) {
       await cdp.send('Emulation.setDeviceMetricsOverride', { width, height: 900, deviceScaleFactor: dpr, mobile: false });
       await b.page.waitForFunction((dpr) => window.devicePixelRatio === dpr, dpr);
-      await b.page.waitForTimeout(200); // ResizeObserver / resolution change redraws
+      // A real zoom or monitor change fires resize and the resolution media
+      // query; CDP's emulated override fires neither, so the test sends the resize.
+      await b.page.evaluate(() => window.dispatchEvent(new Event('resize')));
+      await b.page.waitForTimeout(200);
       const check = await b.page.evaluate(() => {
         const preview = document.getElementById('preview');
         const overlay = document.getElementById('preview-boxes');
@@ -116,7 +119,7 @@ test('face boxes lie on the faces at every displayed size and device-pixel ratio
       const cues = await b.page.evaluate(() => JSON.parse(document.getElementById('preview-boxes').dataset.source || 'null'));
       assert.ok(cues?.faces.length, 'faces found');
       assert.equal(check.drawn.length, cues.faces.length);
-      assert.ok(Math.abs(check.canvas[0] - Math.round(check.inner.width * check.dpr)) <= 1, 'one canvas pixel per device pixel');
+      assert.ok(Math.abs(check.canvas[0] - Math.round(check.inner.width * check.dpr)) <= 1, `one canvas pixel per device pixel at ${width}px DPR ${dpr}: ${JSON.stringify(check)}`);
       cues.faces.forEach((f, i) => {
         const expected = {
           x: check.inner.left + (f.box.x + f.box.width / 2) * (check.inner.width / cues.width),

@@ -287,7 +287,14 @@ export function setupInspect(ui) {
   const redrawBoxes = () => drawCueBoxes(overlay, preview, $('cues-boxes').checked ? lastCues : null);
   $('cues-boxes').addEventListener('change', redrawBoxes);
   // Displayed size and device-pixel ratio change with the window and zoom.
-  new ResizeObserver(redrawBoxes).observe(preview);
+  // device-pixel-content-box also reports a change of device-pixel ratio at the same CSS size.
+  const resizes = new ResizeObserver(redrawBoxes);
+  try {
+    resizes.observe(preview, { box: 'device-pixel-content-box' });
+  } catch {
+    resizes.observe(preview);
+  }
+  window.addEventListener('resize', redrawBoxes);
   const watchDpr = () => {
     matchMedia(`(resolution: ${window.devicePixelRatio}dppx)`).addEventListener('change', () => { redrawBoxes(); watchDpr(); }, { once: true });
   };

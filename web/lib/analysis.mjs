@@ -76,11 +76,15 @@ export function createAnalysis({ ops, loadC2paWasm }) {
    *   provenance: also return the full provenance report (`provenance`), so a
    *   page validates once; thumbnails: with the manifests' thumbnail bytes
    */
-  async function aiVerdict(bytes, { detector = true, provenance: withProvenance = false, thumbnails = false, onProgress } = {}) {
+  async function aiVerdict(bytes, {
+    detector = true, pixels: readPixels = true, provenance: withProvenance = false, thumbnails = false, onProgress,
+  } = {}) {
     const provenance = await provenanceReport(bytes, { thumbnails });
     // Decodes the pixels (a damaged file fails here, with its own error).
-    const sdmark = ops.detectSdMark(bytes);
-    const pixels = detector ? await pixelDetector(bytes, { onProgress }) : null;
+    // pixels: false gives the metadata-only verdict a page can show at once
+    // (no full decode: no generator-mark check, no detector).
+    const sdmark = readPixels ? ops.detectSdMark(bytes) : null;
+    const pixels = readPixels && detector ? await pixelDetector(bytes, { onProgress }) : null;
     if (pixels?.error && INPUT_ERRORS.has(pixels.error.code)) {
       throw new FiligraneError(pixels.error.code, pixels.error.message);
     }
@@ -102,6 +106,7 @@ export function createAnalysis({ ops, loadC2paWasm }) {
           : { probability: pixels.probability, band: pixels.band, auc: pixels.auc, quality: pixels.quality }) : null,
         camera: provenance.exif?.make ? `${provenance.exif.make} ${provenance.exif.model ?? ''}`.trim() : null,
       },
+      pixels_checked: Boolean(readPixels),
       ...(withProvenance ? { provenance } : {}),
     };
   }

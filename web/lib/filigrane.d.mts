@@ -166,6 +166,8 @@ export class Filigrane {
     detector?: boolean;
     provenance?: boolean;
     thumbnails?: boolean;
+    /** false: metadata only, no full decode (no generator-mark check, no detector) */
+    pixels?: boolean;
     onProgress?: (progress: Progress) => void;
   }): Promise<AiVerdict>;
   /** Where the models run, chosen once per session (WebGPU only with a hardware adapter). */
@@ -194,6 +196,8 @@ export interface AiVerdict {
   headline: string;
   /** Said once when the pixel detector is no better than chance (it is then not a reason). */
   pixels_note: string | null;
+  /** false when called with `pixels: false` (no generator-mark check, no detector). */
+  pixels_checked: boolean;
   /** With `provenance: true`: the provenance report the verdict was drawn from. */
   provenance?: Record<string, unknown>;
   probability: number;

@@ -139,10 +139,11 @@ export class Filigrane {
   /**
    * The AI verdict: {verdict, headline, probability, reasons, evidence}.
    * `provenance`: the provenance report comes with it (validated once);
+   * `pixels: false`: metadata only (no full decode, no mark or detector), for a fast first answer;
    * `onProgress` receives {what, loaded, total} while the detector model downloads.
    */
-  aiVerdict(bytes, { detector = true, provenance = false, thumbnails = false, signal, onProgress } = {}) {
-    return this.#call('aiVerdict', [bytes, { detector, provenance, thumbnails }], signal, onProgress);
+  aiVerdict(bytes, { detector = true, pixels = true, provenance = false, thumbnails = false, signal, onProgress } = {}) {
+    return this.#call('aiVerdict', [bytes, { detector, pixels, provenance, thumbnails }], signal, onProgress);
   }
 
   /** Where the models run, chosen once per session: {provider: 'wasm'|'webgpu', reason}. */

@@ -169,18 +169,21 @@ export function renderCredentials($, provenance) {
   $('manifest-tree').replaceChildren(manifestNode(active, byLabel, 0, new Set([active.label])));
 }
 
-async function showVerdict(engine, bytes, isCurrent, onFirst) {
+/** The metadata-only verdict: headline, evidence and the Content Credentials tree, before any full decode. */
+async function showQuickVerdict(engine, bytes, isCurrent) {
+  const $ = (id) => document.getElementById(id);
+  const quick = await engine.aiVerdict(bytes, { pixels: false, provenance: true, thumbnails: true });
+  if (!isCurrent()) return null;
+  renderVerdict($, quick);
+  renderCredentials($, quick.provenance);
+  return quick;
+}
+
+/** Then the pixels (generator mark, detector): the verdict is redrawn with them. */
+async function showVerdict(engine, bytes, isCurrent, onFull) {
   const bar = document.getElementById('verdict-progress');
   const $ = (id) => document.getElementById(id);
   try {
-    // First the provenance-based verdict (no model: the headline comes fast),
-    // then the pixel detector for the details; the detector only changes the
-    // verdict where it measured better than chance.
-    const quick = await engine.aiVerdict(bytes, { detector: false, provenance: true, thumbnails: true });
-    if (!isCurrent()) return;
-    renderVerdict($, quick);
-    renderCredentials($, quick.provenance);
-    onFirst(quick);
     const full = await engine.aiVerdict(bytes, {
       onProgress: ({ loaded, total }) => {
         if (!isCurrent()) return;
@@ -189,7 +192,10 @@ async function showVerdict(engine, bytes, isCurrent, onFirst) {
         bar.value = loaded;
       },
     });
-    if (isCurrent()) renderVerdict($, full);
+    if (isCurrent()) {
+      renderVerdict($, full);
+      onFull(full);
+    }
   } catch (err) {
     if (!isCurrent()) return;
     $('verdict-headline').dataset.verdict = 'unknown';
@@ -380,6 +386,12 @@ export function setupInspect(ui) {
       const bytes = new Uint8Array(await file.arrayBuffer());
       if (!isCurrent()) return;
       lastBytes = bytes;
+      // Verdict in words first: metadata only, no full decode (the worker runs calls in order).
+      result.hidden = false;
+      $('drop-zone').classList.add('compact');  // the headline fits above the fold
+      const quick = await showQuickVerdict(engine, bytes, isCurrent);
+      if (!quick) return;
+      showFindings(quick.provenance, null);
       const info = await engine.info(bytes);
       const pixels = await engine.decodeRgba(bytes, { maxSide: 512 });
       if (!isCurrent()) return;
@@ -400,7 +412,7 @@ export function setupInspect(ui) {
       result.hidden = false;
       redrawBoxes();
       ui.status('Decoded on this device by the WebAssembly engine.');
-      await showVerdict(engine, bytes, isCurrent, (verdict) => showFindings(verdict.provenance, verdict.evidence?.sd_watermark));
+      await showVerdict(engine, bytes, isCurrent, (verdict) => showFindings(quick.provenance, verdict.evidence?.sd_watermark));
     } catch (err) {
       if (!isCurrent()) return;
       result.hidden = true;

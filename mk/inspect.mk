@@ -2,6 +2,7 @@
 # drop-to-headline time (bench/inspect.md) in Chromium; the manifest tree
 # against c2pa-rs's own reader (its section of bench/ai.md).
 .PHONY: bench-inspect bench-c2pa-tree
+BENCH_TARGETS += bench-inspect bench-c2pa-tree
 bench-inspect: site
 	node tools/bench_inspect.mjs
 bench-c2pa-tree: build

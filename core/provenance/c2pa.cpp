@@ -34,6 +34,71 @@ const JumbfBox* cbor_payload_box(const JumbfBox& box) {
   return nullptr;
 }
 
+// The last path component of a JUMBF URI ("self#jumbf=c2pa.assertions/x" -> "x").
+std::string last_component(const std::string& url) {
+  std::string u = url;
+  while (!u.empty() && u.back() == '/') u.pop_back();
+  const size_t slash = u.find_last_of("/=");
+  return slash == std::string::npos ? u : u.substr(slash + 1);
+}
+
+// The manifest label a JUMBF URI points into ("self#jumbf=/c2pa/LABEL/..." -> "LABEL").
+std::string manifest_of_uri(const std::string& url) {
+  const size_t at = url.find("c2pa/");
+  if (at == std::string::npos) return "";
+  const size_t start = at + 5;
+  const size_t end = url.find('/', start);
+  return url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+std::string url_of(const CborValue* hashed_uri) {
+  if (hashed_uri == nullptr || !hashed_uri->is_map()) return "";
+  const CborValue* url = hashed_uri->find("url");
+  return url ? url->text_or_empty() : "";
+}
+
+// An embedded-file assertion (thumbnail): media type from its "bfdb" box, else the label's suffix.
+C2paThumbnail thumbnail_of(const JumbfBox& box) {
+  C2paThumbnail t;
+  for (const auto& child : box.children) {
+    if (child.is_superbox) continue;
+    if (std::memcmp(child.type, "bfdb", 4) == 0 && child.payload.size > 1) {
+      const uint8_t* p = child.payload.data + 1;  // toggles byte first
+      size_t n = 0;
+      while (1 + n < child.payload.size && p[n] != 0 && n < 128) ++n;
+      t.format.assign(reinterpret_cast<const char*>(p), n);
+    } else if (std::memcmp(child.type, "bidb", 4) == 0) {
+      t.bytes = child.payload.size;
+    }
+  }
+  if (t.format.empty()) {
+    const std::string base = base_label(box.label);
+    const size_t dot = base.find_last_of('.');
+    const std::string ext = dot == std::string::npos ? "" : base.substr(dot + 1);
+    if (ext == "jpeg" || ext == "jpg") t.format = "image/jpeg";
+    else if (!ext.empty()) t.format = "image/" + ext;
+  }
+  return t;
+}
+
+// The string value of "key" in a small JSON text (stds.exif assertions are
+// JSON-LD); "" when absent. Only simple escapes are kept; enough for names.
+std::string json_string_value(ByteView json, const std::string& key) {
+  const std::string text(reinterpret_cast<const char*>(json.data), json.size);
+  const std::string quoted = "\"" + key + "\"";
+  size_t at = text.find(quoted);
+  if (at == std::string::npos) return "";
+  at += quoted.size();
+  while (at < text.size() && (text[at] == ' ' || text[at] == '\t' || text[at] == '\n' || text[at] == '\r' || text[at] == ':')) ++at;
+  if (at >= text.size() || text[at] != '"') return "";
+  std::string out;
+  for (++at; at < text.size() && text[at] != '"' && out.size() < 256; ++at) {
+    if (text[at] == '\\' && at + 1 < text.size()) ++at;
+    out += text[at];
+  }
+  return out;
+}
+
 class ManifestReader {
  public:
   ManifestReader(const ProvenanceOptions& options, C2paReport& report) : report_(report) {
@@ -66,12 +131,24 @@ class ManifestReader {
   void read_manifest(const JumbfBox& manifest, C2paManifest& out) {
     out.label = manifest.label;
     if (const JumbfBox* store = find_child(manifest, "c2as", "c2pa.assertions")) {
+      std::vector<std::string> ingredient_thumbnails;
       for (const auto& assertion : store->children) {
         if (!assertion.is_superbox) continue;
         out.assertion_labels.push_back(assertion.label);
         const std::string base = base_label(assertion.label);
         if (base == "c2pa.actions" || base == "c2pa.actions.v2") read_actions(assertion, out);
-        if (starts_with(base, "c2pa.ingredient")) read_ingredient(assertion, out);
+        if (starts_with(base, "c2pa.ingredient")) read_ingredient(assertion, out, ingredient_thumbnails);
+        if (starts_with(base, "c2pa.thumbnail.claim")) out.thumbnail = thumbnail_of(assertion);
+        if (base == "c2pa.hash.data" && !out.data_hash.present) read_data_hash(assertion, out.data_hash);
+        if (base == "stds.exif") read_exif_assertion(assertion, out);
+      }
+      // Ingredient thumbnails are assertions of the same manifest, named by URI.
+      for (size_t i = 0; i < out.ingredients.size() && i < ingredient_thumbnails.size(); ++i) {
+        const std::string& wanted = ingredient_thumbnails[i];
+        if (wanted.empty()) continue;
+        for (const auto& assertion : store->children) {
+          if (assertion.is_superbox && assertion.label == wanted) out.ingredients[i].thumbnail = thumbnail_of(assertion);
+        }
       }
     } else {
       error("manifest " + manifest.label + ": no assertion store");
@@ -128,13 +205,59 @@ class ManifestReader {
     }
   }
 
-  void read_ingredient(const JumbfBox& box, C2paManifest& out) {
+  void read_ingredient(const JumbfBox& box, C2paManifest& out, std::vector<std::string>& thumbnails) {
     CborValue root;
     if (!decode(box, box.label.c_str(), root)) return;
     C2paIngredient ingredient;
     if (const CborValue* v = root.find("dc:title")) ingredient.title = v->text_or_empty();
     if (const CborValue* v = root.find("relationship")) ingredient.relationship = v->text_or_empty();
-    if (out.ingredients.size() < 1000) out.ingredients.push_back(std::move(ingredient));
+    // v1/v2 name the ingredient's manifest c2pa_manifest, v3 activeManifest.
+    std::string manifest_url = url_of(root.find("c2pa_manifest"));
+    if (manifest_url.empty()) manifest_url = url_of(root.find("activeManifest"));
+    ingredient.manifest = manifest_of_uri(manifest_url);
+    const std::string thumbnail_url = url_of(root.find("thumbnail"));
+    auto add_codes = [&](const CborValue* list) {
+      if (list == nullptr || !list->is_array()) return;
+      for (const auto& status : list->items) {
+        const CborValue* code = status.is_map() ? status.find("code") : nullptr;
+        if (code && code->is_text() && ingredient.validation_codes.size() < 64) ingredient.validation_codes.push_back(code->bytes);
+      }
+    };
+    add_codes(root.find("validationStatus"));
+    if (const CborValue* results = root.find("validationResults")) {
+      if (const CborValue* active = results->find("activeManifest")) add_codes(active->find("failure"));
+    }
+    if (out.ingredients.size() < 1000) {
+      out.ingredients.push_back(std::move(ingredient));
+      thumbnails.resize(out.ingredients.size());
+      thumbnails.back() = thumbnail_url.empty() ? "" : last_component(thumbnail_url);
+    }
+  }
+
+  static void read_exif_assertion(const JumbfBox& box, C2paManifest& out) {
+    for (const auto& child : box.children) {
+      if (child.is_superbox || std::memcmp(child.type, "json", 4) != 0) continue;
+      if (out.camera_make.empty()) out.camera_make = json_string_value(child.payload, "EXIF:Make");
+      if (out.camera_model.empty()) out.camera_model = json_string_value(child.payload, "EXIF:Model");
+    }
+  }
+
+  void read_data_hash(const JumbfBox& box, C2paDataHash& out) {
+    CborValue root;
+    if (!decode(box, box.label.c_str(), root)) return;
+    out.present = true;
+    if (const CborValue* v = root.find("alg")) out.alg = v->text_or_empty();
+    if (const CborValue* v = root.find("hash"); v && v->type == CborValue::Type::kBytes) out.hash = v->bytes;
+    if (const CborValue* list = root.find("exclusions"); list && list->is_array()) {
+      for (const auto& e : list->items) {
+        const CborValue* start = e.is_map() ? e.find("start") : nullptr;
+        const CborValue* length = e.is_map() ? e.find("length") : nullptr;
+        if (start && length && start->type == CborValue::Type::kUnsigned && length->type == CborValue::Type::kUnsigned &&
+            out.exclusions.size() < 64) {
+          out.exclusions.emplace_back(start->number, length->number);
+        }
+      }
+    }
   }
 
   void read_claim(const JumbfBox& box, C2paManifest& out) {
@@ -298,6 +421,20 @@ bool read_c2pa_store(ByteView jumbf, const ProvenanceOptions& options, C2paRepor
   ManifestReader reader(options, report);
   reader.read_manifest(*active, report.active);
   report.has_active = true;
+  // The history: every other manifest, read for the tree; a damaged
+  // ingredient manifest is reported but does not make the active one partial.
+  const size_t kMaxManifests = 256;
+  for (const auto& child : store->children) {
+    if (!is_manifest(child) || report.manifests.size() >= kMaxManifests) continue;
+    if (&child == active) {
+      report.manifests.push_back(report.active);
+      continue;
+    }
+    C2paManifest m;
+    ManifestReader history(options, report);
+    history.read_manifest(child, m);
+    report.manifests.push_back(std::move(m));
+  }
   return ok && reader.ok();
 }
 

@@ -22,6 +22,9 @@ struct MetadataBlocks {
   std::vector<std::vector<uint8_t>> exif;      // TIFF blocks ("Exif\0\0" prefix allowed)
   std::vector<std::string> xmp;                // XMP packets
   std::vector<std::vector<uint8_t>> jumbf;     // C2PA manifest store candidates
+  // {start, length} in the file of jumbf[i] with its container headers, where
+  // the walker knows it (JPEG, PNG); shorter than jumbf or length 0 otherwise.
+  std::vector<std::pair<uint64_t, uint64_t>> jumbf_spans;
   std::vector<std::vector<uint8_t>> iptc_iim;  // IPTC-IIM records (no IRB wrapper)
   std::vector<TextChunk> texts;
   std::vector<std::string> warnings;
@@ -45,6 +48,13 @@ void walk_tiff(ByteView file, const ProvenanceOptions& options, MetadataBlocks& 
 // Splits a Photoshop image-resource block (APP13 after "Photoshop 3.0\0", or
 // raw "8BIM" resources) and appends IPTC-IIM resources (id 0x0404) to `out`.
 void collect_photoshop_iptc(ByteView irb, MetadataBlocks& out);
+
+// Records where the last jumbf block sits in the file.
+inline void set_last_jumbf_span(MetadataBlocks& out, uint64_t start, uint64_t length) {
+  if (out.jumbf.empty()) return;
+  out.jumbf_spans.resize(out.jumbf.size());
+  out.jumbf_spans.back() = {start, length};
+}
 
 // Adds an XMP packet, or a warning when it exceeds options.max_xmp_bytes.
 void add_xmp(ByteView packet, const ProvenanceOptions& options, MetadataBlocks& out);

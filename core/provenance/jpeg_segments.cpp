@@ -27,6 +27,7 @@ struct JumbfAssembly {
   std::vector<uint8_t> bytes;
   uint32_t next_sequence = 1;
   bool broken = false;
+  uint64_t first_segment = 0, end = 0;  // file span of its APP11 segments (markers included)
 };
 
 }  // namespace
@@ -133,6 +134,9 @@ void walk_jpeg(ByteView file, const ProvenanceOptions& options, MetadataBlocks& 
         continue;
       }
       ++a.next_sequence;
+      const uint64_t segment_start = static_cast<uint64_t>(segment.payload - file.data) - 4;  // FF EB + length
+      if (sequence == 1) a.first_segment = segment_start;
+      a.end = segment_start + 4 + segment.size;
       size_t header = 8;
       uint32_t lbox;
       if (box.u32_at(0, true, lbox) && lbox == 1) header = 16;
@@ -163,6 +167,7 @@ void walk_jpeg(ByteView file, const ProvenanceOptions& options, MetadataBlocks& 
     if (a.broken) out.warnings.emplace_back("jumbf: APP11 reassembly incomplete; reading what arrived");
     if (looks_like_c2pa_store(ByteView(a.bytes.data(), a.bytes.size()))) {
       out.jumbf.push_back(std::move(a.bytes));
+      set_last_jumbf_span(out, a.first_segment, a.end - a.first_segment);
     }
   }
 }

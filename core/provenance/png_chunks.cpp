@@ -135,6 +135,7 @@ void walk_png(ByteView file, const ProvenanceOptions& options, MetadataBlocks& o
         out.warnings.emplace_back("jumbf: manifest store larger than the limit; skipped");
       } else {
         out.jumbf.emplace_back(data.data, data.data + data.size);
+        set_last_jumbf_span(out, static_cast<uint64_t>(data.data - file.data) - 8, uint64_t{length} + 12);
       }
     } else if (type == "tEXt" || type == "zTXt" || type == "iTXt") {
       size_t nul = 0;

@@ -147,9 +147,14 @@ Result<ProvenanceReport> read_provenance(const uint8_t* data, size_t size, const
   for (const auto& w : blocks.warnings) add_warning(report, w);
 
   // C2PA: the first block that parses as a manifest store wins.
-  for (const auto& jumbf : blocks.jumbf) {
+  for (size_t b = 0; b < blocks.jumbf.size(); ++b) {
+    const auto& jumbf = blocks.jumbf[b];
     C2paReport attempt;
     const bool clean = provenance::read_c2pa_store(ByteView(jumbf.data(), jumbf.size()), options, attempt);
+    if (b < blocks.jumbf_spans.size()) {
+      attempt.store_start = blocks.jumbf_spans[b].first;
+      attempt.store_length = blocks.jumbf_spans[b].second;
+    }
     if (!attempt.embedded && report.c2pa.embedded) continue;
     report.c2pa = std::move(attempt);
     if (!clean) add_warning(report, "c2pa: manifest store partly unreadable (see c2pa.parse_errors)");
@@ -191,6 +196,78 @@ Result<ProvenanceReport> read_provenance(const uint8_t* data, size_t size, const
   }
   return report;
 }
+
+namespace {
+
+void write_thumbnail(provenance::JsonWriter& j, const C2paThumbnail& t) {
+  j.key("thumbnail");
+  if (t.bytes == 0) {
+    j.null();
+    return;
+  }
+  j.begin_object().optional_field("format", t.format).field("bytes", static_cast<int64_t>(t.bytes)).end_object();
+}
+
+std::string hex_of(const std::string& raw) {
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : raw) {
+    out += digits[c >> 4];
+    out += digits[c & 15];
+  }
+  return out;
+}
+
+// One manifest of the history (issue 18's c2pa.manifests[] fields; validation is added by the JS library).
+void write_manifest_node(provenance::JsonWriter& j, const C2paManifest& m) {
+  j.begin_object();
+  j.field("label", m.label);
+  j.optional_field("title", m.title);
+  j.optional_field("format", m.format);
+  j.optional_field("claim_generator", m.claim_generator);
+  j.optional_field("signer", m.signer_organization.empty() ? m.signer_common_name : m.signer_organization);
+  j.optional_field("signer_common_name", m.signer_common_name);
+  j.optional_field("signed_at", m.signing_time);
+  j.optional_field("camera_make", m.camera_make);
+  j.optional_field("camera_model", m.camera_model);
+  j.key("actions").begin_array();
+  std::string source_type;
+  for (const auto& a : m.actions) {
+    j.begin_object().field("action", a.action).optional_field("digital_source_type", a.digital_source_type)
+        .optional_field("software_agent", a.software_agent).end_object();
+    if (source_type.empty()) source_type = a.digital_source_type;
+  }
+  j.end_array();
+  j.optional_field("digital_source_type", source_type);
+  write_thumbnail(j, m.thumbnail);
+  j.key("ingredients").begin_array();
+  for (const auto& i : m.ingredients) {
+    j.begin_object();
+    j.optional_field("title", i.title);
+    j.optional_field("relationship", i.relationship);
+    j.optional_field("manifest", i.manifest);
+    write_thumbnail(j, i.thumbnail);
+    j.key("recorded_codes").begin_array();
+    for (const auto& c : i.validation_codes) j.string(c);
+    j.end_array();
+    j.end_object();
+  }
+  j.end_array();
+  j.key("data_hash");
+  if (!m.data_hash.present) {
+    j.null();
+  } else {
+    j.begin_object().optional_field("alg", m.data_hash.alg).field("hash", hex_of(m.data_hash.hash));
+    j.key("exclusions").begin_array();
+    for (const auto& [start, length] : m.data_hash.exclusions) {
+      j.begin_object().field("start", static_cast<int64_t>(start)).field("length", static_cast<int64_t>(length)).end_object();
+    }
+    j.end_array().end_object();
+  }
+  j.end_object();
+}
+
+}  // namespace
 
 std::string provenance_to_json(const ProvenanceReport& r, size_t excerpt_chars) {
   provenance::JsonWriter j;
@@ -257,6 +334,16 @@ std::string provenance_to_json(const ProvenanceReport& r, size_t excerpt_chars) 
     j.optional_field("signing_time", m.signing_time);
     j.end_object();
   }
+  j.key("store_location");
+  if (r.c2pa.store_length == 0) {
+    j.null();
+  } else {
+    j.begin_object().field("start", static_cast<int64_t>(r.c2pa.store_start))
+        .field("length", static_cast<int64_t>(r.c2pa.store_length)).end_object();
+  }
+  j.key("manifests").begin_array();
+  for (const auto& m : r.c2pa.manifests) write_manifest_node(j, m);
+  j.end_array();
   j.key("parse_errors").begin_array();
   for (const auto& e : r.c2pa.parse_errors) j.string(e);
   j.end_array();

@@ -48,9 +48,25 @@ struct C2paAction {
   std::string software_agent;       // text, or "name version" from a v2 generator-info map
 };
 
+struct C2paThumbnail {
+  std::string format;  // media type ("image/jpeg"), from the embedded-file box or the label
+  size_t bytes = 0;    // size of the thumbnail's data; 0 when absent
+};
+
 struct C2paIngredient {
   std::string title;
-  std::string relationship;  // parentOf, componentOf, inputTo
+  std::string relationship;            // parentOf, componentOf, inputTo
+  std::string manifest;                // label of the ingredient's own manifest in this store; "" when none
+  C2paThumbnail thumbnail;             // the ingredient thumbnail assertion it points to
+  std::vector<std::string> validation_codes;  // status codes its importer recorded (validationStatus / validationResults)
+};
+
+// The c2pa.hash.data assertion: the hard binding of the claim to the file's bytes.
+struct C2paDataHash {
+  bool present = false;
+  std::string alg;                     // "sha256", ...; empty means the claim's default
+  std::string hash;                    // raw digest bytes
+  std::vector<std::pair<uint64_t, uint64_t>> exclusions;  // {start, length} in file bytes
 };
 
 struct C2paGeneratorInfo {
@@ -73,6 +89,9 @@ struct C2paManifest {
   std::string signer_organization;             // subject O (what C2PA tools call "issuer")
   std::string signer_serial_number;            // decimal
   std::string signing_time;                    // RFC 3339 from the RFC 3161 timestamp; empty if none
+  std::string camera_make, camera_model;       // EXIF:Make / EXIF:Model of a signed stds.exif assertion
+  C2paThumbnail thumbnail;                     // c2pa.thumbnail.claim.* assertion
+  C2paDataHash data_hash;                      // c2pa.hash.data assertion
 };
 
 struct C2paReport {
@@ -82,6 +101,10 @@ struct C2paReport {
   size_t manifest_count = 0;
   bool has_active = false;       // active manifest (last in store) parsed
   C2paManifest active;
+  std::vector<C2paManifest> manifests;  // every manifest in store order (the active one last), at most 256
+  // Where the manifest store sits in the file ({start, length}; JPEG APP11
+  // segments or the PNG caBX chunk, headers included); length 0 when unknown.
+  uint64_t store_start = 0, store_length = 0;
   std::vector<std::string> parse_errors;
 };
 

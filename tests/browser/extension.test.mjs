@@ -105,7 +105,7 @@ test('the C2PA and generator-text file reads as declared AI with Content Credent
   const stage = (['aiVerdict', 'nudity', 'detectNudity'].some((op) => typeof Filigrane.prototype[op] === 'function')) ? 'full' : 'quick';
   await b.page.waitForFunction((stage) => document.getElementById('generator').nextElementSibling?.dataset.stage === stage, stage, { timeout: 90_000 });
   const generator = (await badges()).find((f) => f.id === 'generator');
-  assert.equal(generator.kind, 'ai');
+  assert.equal(generator.kind, 'ai-declared');
   assert.equal(generator.label, 'AI · C2PA');
   assert.match(generator.spoken, /declared as made with generative AI \(trainedAlgorithmicMedia/);
   assert.match(generator.spoken, /generator text from AUTOMATIC1111/);
@@ -132,6 +132,34 @@ test('badge summaries: nudity flags and AI verdict bands', () => {
   const unsure = summarise({}, { verdict: 'unknown', probability: 0.5 });
   assert.deepEqual([unsure.kind, unsure.text], ['none', 'No credentials']);
   assert.match(unsure.description, /AI verdict: cannot tell \(50%\)/);
+});
+
+test('badge kinds: tampered credentials warn, declared AI and a verdict alone differ, valid credentials stay blue', () => {
+  const c2pa = { c2pa: { present: true, active: { claim_generator: 'Cam/1.0' } } };
+  const tampered = summarise(c2pa, { verdict: 'unknown', probability: 0.5, evidence: { c2pa: { validation: 'invalid' } } });
+  assert.deepEqual([tampered.kind, tampered.tampered], ['tampered', true]);
+  assert.match(tampered.text, /⚠ Tampered/);
+  assert.match(tampered.description, /fail the official check/);
+  assert.equal(summarise(c2pa, { verdict: 'unknown', probability: 0.5, evidence: { c2pa: { validation: 'valid' } } }).kind, 'c2pa');
+  assert.equal(summarise({ generator: { tool: 'ComfyUI' } }).kind, 'ai-declared');
+  assert.equal(summarise({}, { verdict: 'likely-ai', probability: 0.8 }).kind, 'ai');
+});
+
+test('the popup explains every badge, readable at 16 px', async () => {
+  const popup = await b.context.newPage();
+  await popup.goto(`chrome-extension://${b.extensionId}/popup.html`);
+  const legend = await popup.$$eval('#legend .badge', (els) => els.map((e) => [e.className, getComputedStyle(e).fontSize, getComputedStyle(e).backgroundColor]));
+  assert.deepEqual(legend.map(([c]) => c), ['badge tampered', 'badge ai-declared', 'badge ai', 'badge c2pa', 'badge']);
+  assert.ok(legend.every(([, size]) => size === '16px'), JSON.stringify(legend));
+  assert.equal(new Set(legend.map(([, , bg]) => bg)).size, 5, 'five distinct colours');
+  const manifest = JSON.parse(readFileSync(path.join(EXTENSION_DIR, 'manifest.json'), 'utf8'));
+  assert.equal(manifest.action.default_popup, 'popup.html');
+  const badgeSize = await b.page.evaluate(() => {
+    const host = document.querySelector('filigrane-badge');
+    return host ? getComputedStyle(host.shadowRoot.querySelector('.badge')).fontSize : null;
+  });
+  assert.equal(badgeSize, '16px');
+  await popup.close();
 });
 
 // Blurring a flagged image end to end needs an image the nudity model flags;

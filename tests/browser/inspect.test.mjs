@@ -127,9 +127,10 @@ test('the AI verdict shows its reasons, with the detector model loaded on first 
   await dropFile('generator-text.png');
   await b.page.waitForSelector('#verdict-badge[data-verdict="ai"]', { timeout: 60_000 });
   const reasons = await b.page.locator('#verdict-reasons li').allTextContents();
-  assert.match(reasons[0], /^\+4.*AUTOMATIC1111/);
-  assert.ok(reasons.some((r) => /pixel detector/.test(r)), `reasons: ${reasons}`);
-  assert.match(await b.page.locator('#verdict-quality').textContent(), /had never seen/);
+  assert.match(reasons[0], /^Strong .*AUTOMATIC1111/);
+  // The detector still runs (its score is in the details), but at chance it is no evidence.
+  await b.page.waitForFunction(() => /had never seen/.test(document.getElementById('verdict-quality').textContent), null, { timeout: 60_000 });
+  assert.ok(!reasons.some((r) => /pixel detector/.test(r)), `reasons: ${reasons}`);
   assert.ok(b.requests.some((u) => u.endsWith('/models/ai-detector.onnx')), 'detector model fetched');
   assert.ok(!b.requests.some((u) => u.includes('/lib/c2pa/')), 'no C2PA validator without a manifest');
   await dropFile('photo.jpg');

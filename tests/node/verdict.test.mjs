@@ -48,7 +48,7 @@ test('declared AI provenance decides; a broken signature weakens it; capture low
   assert.equal(capture.verdict, 'likely-real');
   const mark = fuseVerdict({ sdmark: { found: true, kind: 'sdxl', agreeingBits: 48, bits: 48 } });
   assert.equal(mark.verdict, 'ai');
-  for (const r of mark.reasons) assert.deepEqual(Object.keys(r).sort(), ['detail', 'kind', 'weight']);
+  for (const r of mark.reasons) assert.deepEqual(Object.keys(r).sort(), ['detail', 'kind', 'strength', 'weight']);
 });
 
 test('camera EXIF is weak evidence and never outweighs generator metadata', () => {

@@ -123,10 +123,12 @@
 
   const BADGE_CSS = `
     :host { all: initial; }
-    .badge { display: inline-flex; gap: 0.35em; align-items: center; max-width: 16em; padding: 2px 7px;
-      border-radius: 10px; font: 600 12px/1.4 system-ui, sans-serif; color: #fff; background: #3d4b5c;
+    .badge { display: inline-flex; gap: 0.35em; align-items: center; max-width: 16em; padding: 2px 8px;
+      border-radius: 10px; font: 600 16px/1.35 system-ui, sans-serif; color: #fff; background: #3d4b5c;
       box-shadow: 0 1px 3px rgba(0,0,0,.45); white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-    .badge.ai { background: #a4161a; }
+    .badge.ai-declared { background: #a4161a; }
+    .badge.ai { background: #6b2c91; }
+    .badge.tampered { background: #ffb000; color: #1b1f24; border: 2px solid #1b1f24; }
     .badge.c2pa { background: #0b5cad; }
     .badge.error { background: #5c4300; }
     .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }

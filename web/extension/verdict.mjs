@@ -30,7 +30,7 @@ export function readNudity(report) {
  * @param {object|null} provenance the provenance op's report (null when unreadable)
  * @param {object|null} ai the aiVerdict op's report, when the engine has one
  * @param {object|null} nudity the nudity op's report, when the engine has one
- * @returns {{kind: 'ai'|'c2pa'|'none', text: string, description: string, aiDeclared: boolean,
+ * @returns {{kind: 'tampered'|'ai-declared'|'ai'|'c2pa'|'none', tampered: boolean, text: string, description: string, aiDeclared: boolean,
  *            c2pa: boolean, generator: string|null, nudity: boolean}}
  */
 export function summarise(provenance, ai = null, nudity = null) {
@@ -55,9 +55,14 @@ export function summarise(provenance, ai = null, nudity = null) {
     const label = declared ? null : verdict.verdict === 'ai' ? 'AI' : verdict.verdict === 'likely-ai' ? `AI?${pct ? ` ${pct}` : ''}` : null;
     parts.push([label, `AI verdict: ${verdict.words}${pct ? ` (${pct})` : ''}`]);
   }
+  // The official validator's result arrives with the AI verdict (full stage).
+  const validation = ai?.evidence?.c2pa?.validation ?? p.c2pa?.validation?.state ?? null;
+  const tampered = Boolean(p.c2pa?.present && validation === 'invalid');
   if (p.c2pa?.present) {
     const who = active?.claim_generator ? `, made with ${active.claim_generator}` : '';
-    parts.push(['C2PA', `Content Credentials (C2PA) present${who}`]);
+    parts.push(tampered
+      ? ['⚠ Tampered', `Content Credentials (C2PA) present${who}, but they fail the official check: the file or its credentials changed after signing`]
+      : ['C2PA', `Content Credentials (C2PA) present${who}`]);
   }
   if (nude?.flagged) parts.push(['Nudity', 'may show nudity']);
   if (!parts.some(([label]) => label)) {
@@ -66,9 +71,13 @@ export function summarise(provenance, ai = null, nudity = null) {
     parts.unshift([provenance && !p.note ? 'No credentials' : 'No metadata',
       provenance && !p.note ? 'no Content Credentials, AI source type or generator text found' : none]);
   }
-  const aiFlag = Boolean(aiType || generator || verdict?.verdict === 'ai' || verdict?.verdict === 'likely-ai');
+  const aiFlag = Boolean(verdict?.verdict === 'ai' || verdict?.verdict === 'likely-ai');
+  // Colours (content.js and the popup's legend): tampered credentials warn
+  // first, then AI declared by the file, then an AI verdict alone, then valid credentials.
+  const kind = tampered ? 'tampered' : (aiType || generator) ? 'ai-declared' : aiFlag ? 'ai' : p.c2pa?.present ? 'c2pa' : 'none';
   return {
-    kind: aiFlag ? 'ai' : p.c2pa?.present ? 'c2pa' : 'none',
+    kind,
+    tampered,
     text: parts.map(([t]) => t).filter(Boolean).join(' · '),
     description: `Filigrane: ${parts.map(([, d]) => d).join('; ')}.`,
     aiDeclared: Boolean(aiType),

@@ -2,6 +2,7 @@
 // the full provenance report (core parse + C2PA signature check) and the AI
 // verdict (provenance + generator mark + pixel detector, fused in verdict.mjs).
 // Shared by the browser worker and Node, like core-ops.mjs.
+import { buildManifestList, recomputeDataHash } from './c2pa-tree.mjs';
 import { createC2paValidator } from './c2pa-validate.mjs';
 import { FiligraneError } from './errors.mjs';
 import { modelEntry, modelSession, ortRuntime } from './models.mjs';
@@ -33,12 +34,25 @@ export function withContractKeys(report) {
 export function createAnalysis({ ops, loadC2paWasm }) {
   const validator = createC2paValidator({ loadWasm: loadC2paWasm });
 
-  async function provenanceReport(bytes, { validate = true } = {}) {
+  /**
+   * @param {{validate?: boolean, thumbnails?: boolean}} [options] thumbnails:
+   *   manifest and ingredient thumbnails get `data` (their bytes) for the page
+   */
+  async function provenanceReport(bytes, { validate = true, thumbnails = false } = {}) {
     const report = ops.provenance(bytes);
     if (report.c2pa?.present) {
       report.c2pa.validation = validate
-        ? await validator.validate(bytes, report.format)
+        ? await validator.validate(bytes, report.format, { thumbnails })
         : { state: 'unverified', codes: [], informational_codes: [], signer_trusted: false, validator: null, detail: 'validation was not requested' };
+    }
+    if (report.c2pa) {
+      const core = report.c2pa.manifests ?? [];
+      const activeLabel = report.c2pa.active?.label;
+      const active = core.find((m) => m.label === activeLabel);
+      const dataHashCheck = active?.data_hash
+        ? await recomputeDataHash(bytes, active.data_hash, report.c2pa.store_location, report.format) : null;
+      report.c2pa.manifests = buildManifestList(report.c2pa, { validation: report.c2pa.validation, dataHashCheck });
+      if (report.c2pa.validation && dataHashCheck) report.c2pa.validation.own_check = dataHashCheck;
     }
     return withContractKeys(report);
   }
@@ -57,11 +71,20 @@ export function createAnalysis({ ops, loadC2paWasm }) {
     }
   }
 
-  async function aiVerdict(bytes, { detector = true, onProgress } = {}) {
-    const provenance = await provenanceReport(bytes);
+  /**
+   * @param {{detector?: boolean, provenance?: boolean, thumbnails?: boolean, onProgress?: Function}} [options]
+   *   provenance: also return the full provenance report (`provenance`), so a
+   *   page validates once; thumbnails: with the manifests' thumbnail bytes
+   */
+  async function aiVerdict(bytes, {
+    detector = true, pixels: readPixels = true, provenance: withProvenance = false, thumbnails = false, onProgress,
+  } = {}) {
+    const provenance = await provenanceReport(bytes, { thumbnails });
     // Decodes the pixels (a damaged file fails here, with its own error).
-    const sdmark = ops.detectSdMark(bytes);
-    const pixels = detector ? await pixelDetector(bytes, { onProgress }) : null;
+    // pixels: false gives the metadata-only verdict a page can show at once
+    // (no full decode: no generator-mark check, no detector).
+    const sdmark = readPixels ? ops.detectSdMark(bytes) : null;
+    const pixels = readPixels && detector ? await pixelDetector(bytes, { onProgress }) : null;
     if (pixels?.error && INPUT_ERRORS.has(pixels.error.code)) {
       throw new FiligraneError(pixels.error.code, pixels.error.message);
     }
@@ -78,11 +101,13 @@ export function createAnalysis({ ops, loadC2paWasm }) {
         },
         xmp_digital_source_type: provenance.xmp?.digital_source_type ?? null,
         generator: provenance.generator?.tool ?? null,
-        sd_watermark: sdmark ? { found: Boolean(sdmark.found), kind: sdmark.kind ?? null } : null,
+        sd_watermark: sdmark ? { found: Boolean(sdmark.found), kind: sdmark.kind ?? null, bitAgreement: sdmark.bitAgreement ?? null, tooSmall: Boolean(sdmark.tooSmall) } : null,
         detector: pixels ? (pixels.error ? { error: pixels.error }
           : { probability: pixels.probability, band: pixels.band, auc: pixels.auc, quality: pixels.quality }) : null,
         camera: provenance.exif?.make ? `${provenance.exif.make} ${provenance.exif.model ?? ''}`.trim() : null,
       },
+      pixels_checked: Boolean(readPixels),
+      ...(withProvenance ? { provenance } : {}),
     };
   }
 

@@ -163,10 +163,14 @@ export class Filigrane {
     style?: 'blur' | 'pixelate' | 'fill'; format?: 'png' | 'jpeg'; quality?: number;
   }): Promise<{ bytes: Uint8Array; width: number; height: number; mime: string; regions: number }>;
   /** provenance() plus `c2pa.validation` from the official C2PA validator and the contract keys. */
-  provenanceReport(bytes: Uint8Array | ArrayBuffer, call?: CallOptions): Promise<Record<string, unknown>>;
+  provenanceReport(bytes: Uint8Array | ArrayBuffer, options?: CallOptions & { thumbnails?: boolean }): Promise<Record<string, unknown>>;
   /** The AI verdict with its reasons (weights: web/lib/verdict.mjs). */
   aiVerdict(bytes: Uint8Array | ArrayBuffer, options?: CallOptions & {
     detector?: boolean;
+    provenance?: boolean;
+    thumbnails?: boolean;
+    /** false: metadata only, no full decode (no generator-mark check, no detector) */
+    pixels?: boolean;
     onProgress?: (progress: Progress) => void;
   }): Promise<AiVerdict>;
   /** Where the models run, chosen once per session (WebGPU only with a hardware adapter). */
@@ -187,10 +191,18 @@ export interface RedactBox {
 
 export interface Progress { what: string; loaded: number; total: number }
 
-export interface VerdictReason { kind: string; detail: string; weight: number }
+export interface VerdictReason { kind: string; detail: string; weight: number; strength: 'decisive' | 'strong' | 'weak' | 'none' }
 
 export interface AiVerdict {
   verdict: 'ai' | 'likely-ai' | 'unknown' | 'likely-real';
+  /** The verdict in one sentence ("Camera photo — signed by the camera (Truepic)"). */
+  headline: string;
+  /** Said once when the pixel detector is no better than chance (it is then not a reason). */
+  pixels_note: string | null;
+  /** false when called with `pixels: false` (no generator-mark check, no detector). */
+  pixels_checked: boolean;
+  /** With `provenance: true`: the provenance report the verdict was drawn from. */
+  provenance?: Record<string, unknown>;
   probability: number;
   log_odds: number;
   reasons: VerdictReason[];

@@ -128,17 +128,22 @@ export class Filigrane {
     return this.#call('redactBoxes', [bytes, boxes, { style, format, quality }], signal);
   }
 
-  /** Provenance plus C2PA signature validation (the validator loads on first use). */
-  provenanceReport(bytes, { signal } = {}) {
-    return this.#call('provenanceReport', [bytes], signal);
+  /**
+   * Provenance plus C2PA signature validation (the validator loads on first
+   * use); `thumbnails`: the manifest tree's thumbnails carry their bytes (`data`).
+   */
+  provenanceReport(bytes, { thumbnails = false, signal } = {}) {
+    return this.#call('provenanceReport', [bytes, { thumbnails }], signal);
   }
 
   /**
-   * The AI verdict: {verdict, probability, reasons, evidence}. `onProgress`
-   * receives {what, loaded, total} while the detector model downloads.
+   * The AI verdict: {verdict, headline, probability, reasons, evidence}.
+   * `provenance`: the provenance report comes with it (validated once);
+   * `pixels: false`: metadata only (no full decode, no mark or detector), for a fast first answer;
+   * `onProgress` receives {what, loaded, total} while the detector model downloads.
    */
-  aiVerdict(bytes, { detector = true, signal, onProgress } = {}) {
-    return this.#call('aiVerdict', [bytes, { detector }], signal, onProgress);
+  aiVerdict(bytes, { detector = true, pixels = true, provenance = false, thumbnails = false, signal, onProgress } = {}) {
+    return this.#call('aiVerdict', [bytes, { detector, pixels, provenance, thumbnails }], signal, onProgress);
   }
 
   /** Where the models run, chosen once per session: {provider: 'wasm'|'webgpu', reason}. */

@@ -6,16 +6,20 @@
 //   declared AI source type in valid C2PA (trainedAlgorithmicMedia)    +6.0
 //   the same in C2PA whose signature or hashes fail                     +2.0
 //   composite with AI parts in valid C2PA                               +4.0
-//   declared digital capture in valid C2PA                              -3.0
+//   declared digital capture in valid C2PA (a camera's signature)       -6.0
+//   camera make and model in the signed EXIF of valid C2PA, no capture
+//     action declared (capture apps of 2023)                          -3.0
+//   either, where c2pa-rs rejects only the hash's exclusion range and
+//     Filigrane's own recomputation shows the picture data as signed    -2.0
 //   XMP / IPTC DigitalSourceType trainedAlgorithmicMedia (unsigned)     +4.0
 //   generator text (A1111 parameters, ComfyUI, NovelAI, InvokeAI, ...)  +4.0
 //   generator name in EXIF Software / XMP CreatorTool                   +3.0
 //   Stable Diffusion invisible mark decoded                             +4.0
-//   pixel detector: its calibrated log-odds, scaled so that its own
+//   pixel detector (listed only when better than chance): its calibrated log-odds, scaled so that its own
 //     likely-ai / likely-real thresholds land on the verdict's bands,
 //     capped at +-2.0, then multiplied by its measured quality
-//     clamp((AUC on unseen images - 0.5) / 0.3, 0, 1): a detector at
-//     chance counts for nothing, one at AUC >= 0.8 counts fully     <= +-2.0
+//     clamp((AUC on unseen images - 0.6) / 0.2, 0, 1): a detector not
+//     clearly above chance counts for nothing, one at AUC >= 0.8 fully <= +-2.0
 //   camera make and model in EXIF (anyone can write them)               -1.0
 //
 // probability = sigmoid(sum). Bands: probability >= 0.95 with at least one
@@ -23,12 +27,20 @@
 // mark) gives `ai`; >= 0.75 `likely-ai`; <= 0.25 `likely-real`; otherwise
 // `unknown`. The detector's cap (sigmoid(2) = 0.88) keeps a pixel score alone
 // from ever reaching `ai`.
+//
+// For people the result is said in words first (`headline`), and every
+// reason carries a strength word (decisive / strong / weak / none); the
+// weights stay in the JSON. A detector at chance is not a reason at all: the
+// verdict's `pixels_note` says once why pixels cannot decide today.
+import { sourceTypeInWords, toolName } from './c2pa-words.mjs';
 
 export const WEIGHTS = Object.freeze({
   c2paTrainedValid: 6.0,
   c2paTrainedInvalid: 2.0,
   c2paCompositeValid: 4.0,
-  c2paCapture: -3.0,
+  c2paCapture: -6.0,
+  c2paCaptureDisputed: -2.0,
+  c2paCameraExif: -3.0,
   declaredXmp: 4.0,
   generatorText: 4.0,
   generatorSoftware: 3.0,
@@ -38,6 +50,21 @@ export const WEIGHTS = Object.freeze({
 });
 
 export const BANDS = Object.freeze({ ai: 0.95, likelyAi: 0.75, likelyReal: 0.25 });
+
+/** How much a reason says, in one word (what the page shows instead of log-odds). */
+export const STRENGTH = Object.freeze({
+  c2pa: (w) => (w >= WEIGHTS.c2paTrainedValid ? 'decisive' : w >= WEIGHTS.c2paCompositeValid ? 'strong' : 'weak'),
+  'c2pa-capture': () => 'decisive',
+  'c2pa-capture-disputed': () => 'strong',
+  'c2pa-camera-exif': () => 'strong',
+  'c2pa-info': () => 'none',
+  xmp: () => 'strong',
+  'generator-metadata': () => 'strong',
+  'generator-software': () => 'strong',
+  watermark: () => 'strong',
+  detector: (w) => (w === 0 ? 'none' : 'weak'),
+  'camera-exif': () => 'weak',
+});
 
 const DECISIVE = new Set(['c2pa', 'xmp', 'generator-metadata', 'generator-software', 'watermark']);
 
@@ -78,10 +105,16 @@ export function detectorWeight(probability, calibration, auc = null) {
   return clamp(scaled, -WEIGHTS.detectorCap, WEIGHTS.detectorCap) * detectorQualityFactor(auc);
 }
 
-/** 0 for a detector at chance on unseen images, 1 from AUC 0.8; 1 when unmeasured is not assumed: 0. */
+/**
+ * 0 for a detector not clearly better than chance on unseen images (AUC
+ * below 0.6: on 30 AI and 30 real photos the AUC's standard error is about
+ * 0.075, so 0.53 cannot be told from a coin toss), rising to 1 at AUC 0.8;
+ * unmeasured is not assumed good: 0.
+ */
+export const CHANCE_AUC = 0.6;
 export function detectorQualityFactor(auc) {
   if (!Number.isFinite(auc)) return 0;
-  return clamp((auc - 0.5) / 0.3, 0, 1);
+  return clamp((auc - CHANCE_AUC) / (0.8 - CHANCE_AUC), 0, 1);
 }
 
 function describeSourceType(kind) {
@@ -102,14 +135,23 @@ function describeSourceType(kind) {
  */
 export function fuseVerdict({ provenance = null, sdmark = null, detector = null, calibration = null } = {}) {
   const reasons = [];
-  const add = (kind, detail, weight) => reasons.push({ kind, detail, weight: Math.round(weight * 100) / 100 });
+  const add = (kind, detail, weight) => {
+    const w = Math.round(weight * 100) / 100;
+    reasons.push({ kind, detail, weight: w, strength: (STRENGTH[kind] ?? (() => 'weak'))(w) });
+  };
+  let pixelsNote = null;
 
   const c2pa = provenance?.c2pa;
   if (c2pa?.present) {
     const state = c2pa.validation?.state ?? 'unverified';
     const types = [c2pa.digital_source_type, ...(c2pa.active?.digital_source_types ?? [])].map(classifySourceType);
+    // A signed stds.exif camera make/model in a manifest without ingredients or
+    // declared source type (2023 capture apps wrote no actions) counts as a capture claim too.
+    const activeNode = (c2pa.manifests ?? []).find((m) => m.active);
+    const signedCamera = activeNode?.camera && !(activeNode.ingredients ?? []).length ? activeNode.camera : null;
     const kind = types.includes('trained') ? 'trained' : types.includes('composite') ? 'composite'
-      : types.includes('capture') ? 'capture' : types.includes('algorithmic') ? 'algorithmic' : null;
+      : types.includes('capture') ? 'capture' : types.includes('algorithmic') ? 'algorithmic'
+        : signedCamera ? 'camera-exif' : null;
     const facts = [c2pa.active?.claim_generator && `made with ${c2pa.active.claim_generator}`,
       c2pa.active?.signer && `signed by ${c2pa.active.signer}`].filter(Boolean).join(', ');
     const who = facts ? ` (${facts})` : '';
@@ -126,6 +168,10 @@ export function fuseVerdict({ provenance = null, sdmark = null, detector = null,
         invalid ? WEIGHTS.c2paTrainedInvalid : WEIGHTS.c2paCompositeValid);
     } else if (kind === 'capture' && !invalid && state !== 'unverified') {
       add('c2pa-capture', `Content Credentials${who} ${stateWords} declare the image ${describeSourceType(kind)}`, WEIGHTS.c2paCapture);
+    } else if (kind === 'camera-exif' && !invalid && state !== 'unverified') {
+      add('c2pa-camera-exif', `Content Credentials${who} ${stateWords} record the camera (${signedCamera}) in their signed EXIF, though they declare no capture action`, WEIGHTS.c2paCameraExif);
+    } else if ((kind === 'capture' || kind === 'camera-exif') && invalid && bindingOnlyDisputed(c2pa)) {
+      add('c2pa-capture-disputed', `Content Credentials${who} ${kind === 'capture' ? `declare the image ${describeSourceType(kind)}` : `record the camera (${signedCamera}) in their signed EXIF`}; the official validator rejects them because the signed hash also leaves out ${c2pa.validation.own_check.unprotected_bytes.toLocaleString('en-US')} bytes of the file's header, while Filigrane's own recomputation shows the picture data exactly as signed`, WEIGHTS.c2paCaptureDisputed);
     } else {
       add('c2pa-info', `Content Credentials${who} ${stateWords}${kind ? ` declare the image ${describeSourceType(kind)}` : ' declare no AI source'}`, 0);
     }
@@ -151,11 +197,14 @@ export function fuseVerdict({ provenance = null, sdmark = null, detector = null,
   }
 
   if (detector && Number.isFinite(detector.probability)) {
-    const w = detectorWeight(detector.probability, calibration, detector.auc);
-    const pct = Math.round(detector.probability * 100);
-    const caveat = w === 0 && detectorQualityFactor(detector.auc) === 0
-      ? 'not counted: it measured no better than chance on unseen images' : 'a weak signal on its own';
-    add('detector', `Filigrane's pixel detector scores the image ${pct}% AI-like (${caveat})`, w);
+    if (detectorQualityFactor(detector.auc) === 0) {
+      // Not evidence: a score from a detector at chance suggests knowledge it does not have.
+      pixelsNote = pixelsCannotDecide(detector.auc);
+    } else {
+      const w = detectorWeight(detector.probability, calibration, detector.auc);
+      const pct = Math.round(detector.probability * 100);
+      add('detector', `Filigrane's pixel detector scores the image ${pct}% AI-like (a weak signal on its own)`, w);
+    }
   }
 
   const exif = provenance?.exif;
@@ -171,7 +220,68 @@ export function fuseVerdict({ provenance = null, sdmark = null, detector = null,
   else if (probability >= BANDS.likelyAi) verdict = 'likely-ai';
   else if (probability <= BANDS.likelyReal) verdict = 'likely-real';
   reasons.sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight));
-  return { verdict, probability: Math.round(probability * 10000) / 10000, log_odds: Math.round(logOdds * 100) / 100, reasons };
+  return {
+    verdict,
+    headline: headlineOf(verdict, reasons, provenance, sdmark),
+    probability: Math.round(probability * 10000) / 10000,
+    log_odds: Math.round(logOdds * 100) / 100,
+    reasons,
+    pixels_note: pixelsNote,
+  };
+}
+
+/** True when c2pa-rs's only failures are the data hash and a trust list, and Filigrane's own hash check matched. */
+function bindingOnlyDisputed(c2pa) {
+  const codes = (c2pa.validation?.codes ?? []).filter((c) => c !== 'signingCredential.untrusted' && c !== 'timeStamp.untrusted');
+  const own = c2pa.validation?.own_check;
+  return codes.length > 0 && codes.every((c) => c === 'assertion.dataHash.mismatch') && own?.hash_matches === true && own.unprotected_bytes > 0;
+}
+
+/** The sentence said once, in the details, when the pixel detector is at chance. */
+export function pixelsCannotDecide(auc) {
+  const measured = Number.isFinite(auc) ? ` it ranked an AI image above a real one ${Math.round(auc * 100)}% of the time,` : ' it has not been measured,';
+  return `Pixels alone cannot decide today: on AI and real photos it had never seen,${measured} no better than a coin toss, because today's generators leave no trace a small model on this device can learn reliably. Its score is therefore not counted.`;
+}
+
+/** The tool that made the active manifest, as people name it ("Adobe Firefly"). */
+function c2paTool(c2pa) {
+  const created = c2pa?.active?.actions?.find((a) => a.action === 'c2pa.created');
+  return created?.software_agent || toolName(c2pa?.active?.claim_generator) || null;
+}
+
+/** One headline in plain words, chosen from the strongest reason. */
+function headlineOf(verdict, reasons, provenance, sdmark) {
+  const c2pa = provenance?.c2pa;
+  const top = reasons.find((r) => r.strength !== 'none');
+  const tool = c2paTool(c2pa);
+  const signer = c2pa?.active?.signer_organization || c2pa?.active?.signer || null;
+  const kinds = new Set(reasons.map((r) => r.kind));
+  const tampered = c2pa?.present && c2pa.validation?.state === 'invalid' && !kinds.has('c2pa-capture-disputed');
+  if (kinds.has('c2pa') && reasons.find((r) => r.kind === 'c2pa').strength !== 'weak') {
+    const type = sourceTypeInWords(c2pa.digital_source_type ?? c2pa.active?.digital_source_types?.[0]);
+    const what = /composite/.test(type ?? '') ? 'Partly made with AI' : 'Made with AI';
+    return `${what} — declared by ${tool ? `${tool}'s` : 'the file\'s'} signed Content Credentials`;
+  }
+  const camera = (c2pa?.manifests ?? []).find((m) => m.active)?.camera;
+  const byWhom = [signer, camera].filter(Boolean).join(', ');
+  if (kinds.has('c2pa-capture')) return `Camera photo — signed by the camera${byWhom ? ` (${byWhom})` : ''}`;
+  if (kinds.has('c2pa-camera-exif')) return `Camera photo — signed by ${signer ?? 'the camera'}${camera ? ` for a ${camera}` : ''}`;
+  if (kinds.has('c2pa-capture-disputed')) {
+    return `Probably a camera photo — signed by ${signer ?? 'the camera'}${camera ? ` (${camera})` : ''}, but the signature leaves part of the file unprotected`;
+  }
+  if (kinds.has('c2pa')) return 'Declared as made with AI, but the Content Credentials were changed after signing';
+  if (top?.kind === 'generator-metadata') return `Made with AI — the file carries image-generator settings${provenance?.generator?.tool ? ` from ${provenance.generator.tool}` : ''}`;
+  if (top?.kind === 'watermark') return `Made with AI — the invisible ${sdmark?.kind ?? 'Stable Diffusion'} generator mark is in the pixels`;
+  if (top?.kind === 'xmp') return 'Probably made with AI — the file\'s metadata (unsigned) says so';
+  if (top?.kind === 'generator-software') return 'Probably made with AI — the file names an image generator as its software';
+  if (tampered) return 'The Content Credentials were changed after signing — what they say cannot be relied on';
+  if (c2pa?.present && c2pa.validation?.state === 'unverified') return 'Content Credentials found, but they could not be checked here';
+  if (c2pa?.present) return `No AI declared — signed Content Credentials${tool ? ` from ${tool}` : ''} list no AI source`;
+  if (top?.kind === 'detector') return verdict === 'likely-ai' ? 'Possibly made with AI — only the pixel detector suggests it' : 'No sign of AI in the pixel detector, but nothing proves it either';
+  if (kinds.has('camera-exif')) {
+    return 'No sign of AI, but nothing proves it either: this file carries no Content Credentials or generator marks, and camera details in EXIF are easy to forge';
+  }
+  return 'No sign of AI, but nothing proves it either: this file carries no Content Credentials, generator marks or camera signature';
 }
 
 /** How good the pixel signal measured, in words (from the model card's AUC on unseen images). */

@@ -39,6 +39,7 @@ export function setupDecode(ui) {
     return parseKeyFile(await file.text());
   }
 
+  let generation = 0;
   async function open(file) {
     ui.clearError();
     let keys;
@@ -55,11 +56,19 @@ export function setupDecode(ui) {
       return;
     }
     ui.status(`Looking for Filigrane marks in ${file.name || 'the pasted image'}…`);
+    // The previous file's result goes at once; an older check finishing late is dropped.
+    const mine = ++generation;
+    $('decode-verdict').textContent = 'Checking…';
+    $('decode-verdict').className = 'verdict';
+    $('decode-facts').replaceChildren();
+    $('decode-preview').width = 0;
+    mapCanvas.getContext('2d').clearRect(0, 0, mapCanvas.width, mapCanvas.height);
     try {
       const engine = await ui.engine;
       const bytes = new Uint8Array(await file.arrayBuffer());
       const report = await checkLeak(engine, bytes, keys);
       const pixels = await engine.decodeRgba(bytes, { maxSide: 1024 });
+      if (mine !== generation) return;
       drawRgba($('decode-preview'), pixels);
       const verdict = $('decode-verdict');
       verdict.textContent = report.found ? report.summary : `${report.summary}.`;
@@ -94,6 +103,7 @@ export function setupDecode(ui) {
       result.hidden = false;
       ui.status(report.found ? 'Mark found.' : 'Done: no Filigrane mark found.');
     } catch (err) {
+      if (mine !== generation) return;
       result.hidden = true;
       ui.error(err);
     }

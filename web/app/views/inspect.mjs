@@ -15,10 +15,10 @@ function describeProvenance(p) {
     const types = active?.digital_source_types ?? [];
     if (types.some((t) => /trainedAlgorithmicMedia/.test(t))) items.push(['badge-ai', 'Declared as made with generative AI']);
     const validation = p.c2pa.validation;
-    if (validation?.state === 'invalid') items.push(['badge-warn', `Content Credentials do not match this file (${validation.codes.filter((c) => c !== 'signingCredential.untrusted').join(', ') || 'invalid'})`]);
-    else if (validation?.state === 'valid') items.push(['badge-info', 'Signature valid (the signer is not on a trust list Filigrane knows)']);
-    else if (validation?.state === 'trusted') items.push(['badge-info', 'Signature valid and trusted']);
-    else if (validation) items.push(['badge-warn', `Signature not checked: ${validation.detail ?? 'unverified'}`]);
+    const words = (p.c2pa.manifests ?? []).find((m) => m.active)?.validation;
+    if (words) items.push([words.result === 'valid' || words.result === 'unknown-signer' ? 'badge-info' : 'badge-warn', words.sentence]);
+    else if (validation?.state === 'unverified') items.push(['badge-warn', `Signature not checked: ${validation.detail ?? 'unverified'}`]);
+    if (validation?.own_check) items.push([validation.own_check.hash_matches ? 'badge-info' : 'badge-warn', validation.own_check.sentence]);
   } else {
     items.push(['badge-none', 'No Content Credentials']);
   }
@@ -37,72 +37,217 @@ const VERDICT_WORDS = {
   'likely-real': 'Probably not AI-generated',
 };
 
-function reasonItem(reason) {
-  const li = document.createElement('li');
-  const weight = document.createElement('span');
-  weight.className = `weight ${reason.weight > 0 ? 'up' : reason.weight < 0 ? 'down' : ''}`;
-  weight.textContent = reason.weight > 0 ? `+${reason.weight}` : String(reason.weight);
-  weight.title = 'Weight of this reason (log-odds; positive points to AI)';
-  li.append(weight, reason.detail);
+const STRENGTH_WORDS = { decisive: 'Decisive', strong: 'Strong', weak: 'Weak', none: 'None' };
+
+function el(tag, props = {}, ...children) {
+  const node = Object.assign(document.createElement(tag), props);
+  node.append(...children.filter((c) => c !== null && c !== undefined && c !== false));
+  return node;
+}
+
+/** One evidence sentence with its strength word (no numbers: those are in the details). */
+function evidenceItem(reason) {
+  const strength = el('span', { className: 'strength', textContent: STRENGTH_WORDS[reason.strength] ?? reason.strength });
+  strength.dataset.strength = reason.strength;
+  const sentence = reason.detail.charAt(0).toUpperCase() + reason.detail.slice(1);
+  return el('li', {}, strength, ' ', sentence.endsWith('.') ? sentence : `${sentence}.`);
+}
+
+/** Fills the verdict card: headline in words, evidence with strength words, numbers in the details. */
+export function renderVerdict($, v) {
+  const headline = $('verdict-headline');
+  headline.dataset.verdict = v.verdict;
+  headline.textContent = v.headline ?? VERDICT_WORDS[v.verdict] ?? v.verdict;
+  const badge = $('verdict-badge');
+  badge.dataset.verdict = v.verdict;
+  badge.textContent = VERDICT_WORDS[v.verdict] ?? v.verdict;
+  const listed = v.reasons.filter((r) => r.strength !== 'none' || r.kind.startsWith('c2pa'));
+  $('verdict-reasons').replaceChildren(...(listed.length ? listed.map(evidenceItem)
+    : [el('li', {}, el('span', { className: 'strength', textContent: 'None' }), ' No declared provenance, generator text, generator mark or camera signature was found.')]));
+  $('verdict-reasons').lastElementChild.querySelector('.strength').dataset.strength ??= 'none';
+  const d = v.evidence?.detector;
+  const quality = v.pixels_note ?? d?.quality ?? (d?.error ? `The pixel detector did not run: ${d.error.message}` : '');
+  const detectorLine = d && Number.isFinite(d.probability) && v.pixels_note
+    ? ` Its score for this image (${Math.round(d.probability * 100)}% AI-like) is shown for completeness only.` : '';
+  $('verdict-quality').textContent = quality ? quality + detectorLine : '';
+  $('verdict-numbers').tBodies[0].replaceChildren(...v.reasons.map((r) => el('tr', {},
+    el('td', { textContent: r.detail }), el('td', { textContent: r.weight > 0 ? `+${r.weight}` : String(r.weight) }))));
+  $('verdict-probability').textContent = `Sum of weights ${v.log_odds}, probability of AI ${Math.round(v.probability * 100)}%. `
+    + 'Bands: AI needs at least 95% and decisive or strong evidence; likely AI from 75%; likely not AI at 25% or below.';
+}
+
+function resetVerdict($) {
+  for (const id of ['verdict-headline', 'verdict-badge']) {
+    $(id).dataset.verdict = 'pending';
+    $(id).textContent = 'Checking…';
+  }
+  $('verdict-reasons').replaceChildren();
+  $('verdict-quality').textContent = '';
+  $('verdict-numbers').tBodies[0].replaceChildren();
+  $('verdict-probability').textContent = '';
+}
+
+// ---- Content Credentials tree (like Content Credentials Verify) ----
+
+let thumbnailUrls = [];
+
+function thumbnailImage(thumbnail, alt) {
+  if (!thumbnail?.data) return el('div', { className: 'node-thumb empty', textContent: 'No thumbnail' });
+  const url = URL.createObjectURL(new Blob([thumbnail.data], { type: thumbnail.format || 'image/jpeg' }));
+  thumbnailUrls.push(url);
+  return el('img', { className: 'node-thumb', src: url, alt });
+}
+
+function formatTime(iso) {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+function validationBlock(validation) {
+  const block = el('div', { className: 'node-validation' });
+  block.dataset.result = validation.result;
+  block.append(el('p', {}, el('strong', { textContent: validation.label }), ` — ${validation.sentence.replace(/^[^:]*:\s*/, '')}`));
+  const reasons = (validation.reasons ?? []).filter((r) => !/checks out|unchanged/.test(r));
+  if (reasons.length) block.append(el('ul', {}, ...reasons.map((r) => el('li', { textContent: r }))));
+  if (validation.disagreement) block.append(el('p', { className: 'disagreement', textContent: validation.disagreement }));
+  return block;
+}
+
+function manifestCard(m) {
+  const facts = [
+    ['Made with', m.claim_generator],
+    ['Signed by', m.signer],
+    ['Signed on', m.signed_at ? formatTime(m.signed_at) : 'no trusted time recorded'],
+    ['What happened', m.actions_in_words?.length ? m.actions_in_words.join('. ') : 'no actions recorded'],
+    ['AI source type', m.digital_source_type_in_words ?? 'none declared'],
+    ['Camera', m.camera],
+  ];
+  const dl = el('dl', { className: 'node-facts' });
+  for (const [k, v] of facts) if (v) dl.append(el('dt', { textContent: k }), el('dd', { textContent: v }));
+  return el('div', { className: 'node-card' },
+    thumbnailImage(m.thumbnail, `Thumbnail of ${m.title ?? 'this file'}`),
+    el('div', { className: 'node-body' }, el('p', { className: 'node-title', textContent: m.title ?? 'Untitled' }), validationBlock(m.validation), dl));
+}
+
+const RELATIONSHIP_WORDS = { parentOf: 'edited from', componentOf: 'used as a part', inputTo: 'given as input' };
+
+function manifestNode(m, byLabel, depth, seen) {
+  const li = el('li', { className: 'manifest-node' }, manifestCard(m));
+  if (!m.ingredients?.length) return li;
+  const list = el('ul', { className: 'ingredients', ariaLabel: `Ingredients of ${m.title ?? 'this file'}` });
+  for (const ingredient of m.ingredients) {
+    const child = ingredient.manifest && byLabel.get(ingredient.manifest);
+    const relation = el('p', { className: 'relation', textContent: `Ingredient (${RELATIONSHIP_WORDS[ingredient.relationship] ?? ingredient.relationship ?? 'ingredient'}): ${ingredient.title ?? 'untitled'}` });
+    if (child && depth < 12 && !seen.has(child.label)) {
+      const node = manifestNode(child, byLabel, depth + 1, new Set([...seen, child.label]));
+      node.prepend(relation);
+      list.append(node);
+    } else {
+      list.append(el('li', { className: 'manifest-node' }, relation, el('div', { className: 'node-card' },
+        thumbnailImage(ingredient.thumbnail, `Thumbnail of ${ingredient.title ?? 'the ingredient'}`),
+        el('div', { className: 'node-body' }, el('p', { className: 'node-title', textContent: ingredient.title ?? 'Untitled' }),
+          validationBlock(ingredient.validation)))));
+    }
+  }
+  li.append(list);
   return li;
 }
 
-/** Fills the verdict card: badge in words, reasons with their weights, detector quality. */
-export function renderVerdict($, v) {
-  const badge = $('verdict-badge');
-  badge.dataset.verdict = v.verdict;
-  badge.textContent = `${VERDICT_WORDS[v.verdict] ?? v.verdict} (${Math.round(v.probability * 100)}%)`;
-  const reasons = v.reasons.length ? v.reasons.map(reasonItem)
-    : [Object.assign(document.createElement('li'), { textContent: 'No declared provenance, generator text or generator mark was found.' })];
-  $('verdict-reasons').replaceChildren(...reasons);
-  const d = v.evidence?.detector;
-  $('verdict-quality').textContent = d?.quality ?? (d?.error ? `The pixel detector did not run: ${d.error.message}` : '');
+/** The manifest history as a tree: the active manifest, its ingredients, their manifests, recursively. */
+export function renderCredentials($, provenance) {
+  for (const url of thumbnailUrls) URL.revokeObjectURL(url);
+  thumbnailUrls = [];
+  const manifests = provenance?.c2pa?.manifests ?? [];
+  $('credentials').hidden = manifests.length === 0;
+  if (!manifests.length) {
+    $('manifest-tree').replaceChildren();
+    return;
+  }
+  const byLabel = new Map(manifests.map((m) => [m.label, m]));
+  const active = manifests.find((m) => m.active) ?? manifests[0];
+  $('manifest-tree').replaceChildren(manifestNode(active, byLabel, 0, new Set([active.label])));
 }
 
-async function showVerdict(engine, bytes) {
-  const badge = document.getElementById('verdict-badge');
+/** The metadata-only verdict: headline, evidence and the Content Credentials tree, before any full decode. */
+async function showQuickVerdict(engine, bytes, isCurrent) {
+  const $ = (id) => document.getElementById(id);
+  const quick = await engine.aiVerdict(bytes, { pixels: false, provenance: true, thumbnails: true });
+  if (!isCurrent()) return null;
+  renderVerdict($, quick);
+  renderCredentials($, quick.provenance);
+  return quick;
+}
+
+/** Then the pixels (generator mark, detector): the verdict is redrawn with them. */
+async function showVerdict(engine, bytes, isCurrent, onFull) {
   const bar = document.getElementById('verdict-progress');
   const $ = (id) => document.getElementById(id);
-  badge.dataset.verdict = 'pending';
-  badge.textContent = 'Checking…';
-  $('verdict-reasons').replaceChildren();
-  $('verdict-quality').textContent = '';
   try {
-    const v = await engine.aiVerdict(bytes, {
+    const full = await engine.aiVerdict(bytes, {
       onProgress: ({ loaded, total }) => {
+        if (!isCurrent()) return;
         bar.hidden = false;
         bar.max = total || 1;
         bar.value = loaded;
       },
     });
-    renderVerdict($, v);
+    if (isCurrent()) {
+      renderVerdict($, full);
+      onFull(full);
+    }
   } catch (err) {
-    badge.dataset.verdict = 'unknown';
-    badge.textContent = `Could not decide: ${err.userMessage ?? err.message}`;
+    if (!isCurrent()) return;
+    $('verdict-headline').dataset.verdict = 'unknown';
+    $('verdict-headline').textContent = `Could not decide: ${err.userMessage ?? err.message}`;
+    $('verdict-badge').dataset.verdict = 'unknown';
+    $('verdict-badge').textContent = 'Cannot tell';
   } finally {
-    bar.hidden = true;
+    if (isCurrent()) bar.hidden = true;
   }
 }
 
 const CUE_COLOURS = { face: '#ffb000', pii: '#e0245e', text: '#4a90e2' };
 
-/** Draws cue boxes (image pixels) over the preview, scaled to its size. */
+/**
+ * Draws cue boxes (image pixels) over the preview in its displayed
+ * coordinates: the overlay covers exactly the preview's content box (inside
+ * its border) and has one canvas pixel per device pixel, so boxes sit on the
+ * faces at every displayed size and device-pixel ratio. Redrawn on resize.
+ * The drawn rectangles (CSS px, relative to the overlay) are kept in
+ * `canvas.dataset.drawn` for tests.
+ */
 function drawCueBoxes(canvas, preview, cues) {
-  canvas.width = preview.width;
-  canvas.height = preview.height;
+  const cssWidth = preview.clientWidth;
+  const cssHeight = preview.clientHeight;
+  const dpr = window.devicePixelRatio || 1;
+  canvas.style.left = `${preview.offsetLeft + preview.clientLeft}px`;
+  canvas.style.top = `${preview.offsetTop + preview.clientTop}px`;
+  canvas.style.width = `${cssWidth}px`;
+  canvas.style.height = `${cssHeight}px`;
+  canvas.width = Math.max(1, Math.round(cssWidth * dpr));
+  canvas.height = Math.max(1, Math.round(cssHeight * dpr));
   const ctx = canvas.getContext('2d');
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
   ctx.clearRect(0, 0, canvas.width, canvas.height);
-  if (!cues) return;
-  const sx = preview.width / cues.width;
-  const sy = preview.height / cues.height;
-  const box = ({ x, y, width, height }, colour) => {
-    ctx.strokeStyle = colour;
-    ctx.lineWidth = 2;
-    ctx.strokeRect(x * sx, y * sy, Math.max(2, width * sx), Math.max(2, height * sy));
-  };
-  for (const f of cues.faces) box(f.box, CUE_COLOURS.face);
-  for (const t of cues.text) box(t.box, t.pii.length ? CUE_COLOURS.pii : CUE_COLOURS.text);
-  for (const c of cues.codes ?? []) box(c.box, CUE_COLOURS.pii);
+  const drawn = [];
+  if (cues && cssWidth > 0 && cssHeight > 0) {
+    const sx = cssWidth / cues.width;
+    const sy = cssHeight / cues.height;
+    ctx.scale(dpr, dpr);
+    const box = ({ x, y, width, height }, colour, kind) => {
+      const r = { x: x * sx, y: y * sy, width: Math.max(2, width * sx), height: Math.max(2, height * sy), kind };
+      ctx.strokeStyle = colour;
+      ctx.lineWidth = 2;
+      ctx.strokeRect(r.x, r.y, r.width, r.height);
+      drawn.push(r);
+    };
+    for (const f of cues.faces) box(f.box, CUE_COLOURS.face, 'face');
+    for (const t of cues.text) box(t.box, t.pii.length ? CUE_COLOURS.pii : CUE_COLOURS.text, 'text');
+    for (const c of cues.codes ?? []) box(c.box, CUE_COLOURS.pii, 'code');
+  }
+  canvas.dataset.drawn = JSON.stringify(drawn);
+  canvas.dataset.source = cues ? JSON.stringify({ width: cues.width, height: cues.height, faces: cues.faces.map((f) => ({ box: f.box })) }) : '';
 }
 
 /** The cue list in words: what was found, and which cues cannot be checked yet. */
@@ -138,33 +283,50 @@ export function setupInspect(ui) {
   const { $ } = ui;
   const result = $('result');
   const preview = $('preview');
+  const overlay = $('preview-boxes');
   const findings = $('findings');
 
   let lastBytes = null;
   let lastCues = null;
+  let generation = 0;  // a result from an older file never lands beside a newer one
 
-  $('cues-boxes').addEventListener('change', () => {
-    drawCueBoxes($('preview-boxes'), preview, $('cues-boxes').checked ? lastCues : null);
-  });
+  const redrawBoxes = () => drawCueBoxes(overlay, preview, $('cues-boxes').checked ? lastCues : null);
+  $('cues-boxes').addEventListener('change', redrawBoxes);
+  // Displayed size and device-pixel ratio change with the window and zoom.
+  // device-pixel-content-box also reports a change of device-pixel ratio at the same CSS size.
+  const resizes = new ResizeObserver(redrawBoxes);
+  try {
+    resizes.observe(preview, { box: 'device-pixel-content-box' });
+  } catch {
+    resizes.observe(preview);
+  }
+  window.addEventListener('resize', redrawBoxes);
+  const watchDpr = () => {
+    matchMedia(`(resolution: ${window.devicePixelRatio}dppx)`).addEventListener('change', () => { redrawBoxes(); watchDpr(); }, { once: true });
+  };
+  watchDpr();
 
   $('cues-run').addEventListener('click', async () => {
     if (!lastBytes) return;
+    const mine = generation;
     const bar = $('cues-progress');
     const button = $('cues-run');
     button.disabled = true;
     ui.status('Looking for faces, nudity and personal data on this device…');
     try {
       const engine = await ui.engine;
-      lastCues = await engine.cues(lastBytes, {
+      const cues = await engine.cues(lastBytes, {
         onProgress: ({ loaded, total }) => { bar.hidden = false; bar.max = total || 1; bar.value = loaded; },
       });
+      if (mine !== generation) return;
+      lastCues = cues;
       const { items, missing } = describeCues(lastCues, CUE_KIND_LIST);
       $('cues-list').replaceChildren(...items.map(([cls, text]) => Object.assign(document.createElement('li'), { className: cls, textContent: text })));
       $('cues-missing').textContent = missing.length ? `Not yet available: ${missing.join('; ')}.` : '';
-      drawCueBoxes($('preview-boxes'), preview, $('cues-boxes').checked ? lastCues : null);
+      redrawBoxes();
       ui.status('Sensitive-content check done on this device.');
     } catch (err) {
-      ui.error(err);
+      if (mine === generation) ui.error(err);
     } finally {
       bar.hidden = true;
       button.disabled = false;
@@ -187,25 +349,53 @@ export function setupInspect(ui) {
     }
   });
 
+  /** Everything shown about the previous file goes the moment a new one arrives. */
+  function clearResult() {
+    lastBytes = null;
+    lastCues = null;
+    resetVerdict($);
+    renderCredentials($, null);
+    findings.replaceChildren();
+    $('facts').replaceChildren();
+    $('cues-list').replaceChildren();
+    $('cues-missing').textContent = '';
+    $('inspect-mark').textContent = '';
+    preview.width = 0;
+    preview.height = 0;
+    drawCueBoxes(overlay, preview, null);
+  }
+
+  function showFindings(provenance, sdmark) {
+    const items = provenance ? describeProvenance(provenance) : [];
+    if (sdmark) {
+      items.push(sdmark.found
+        ? ['badge-ai', `Stable Diffusion watermark found (${sdmark.kind}${sdmark.bitAgreement ? `, ${Math.round(sdmark.bitAgreement * 100)}% of bits agree` : ''})`]
+        : ['badge-none', sdmark.tooSmall ? 'Too small to carry a Stable Diffusion watermark' : 'No Stable Diffusion watermark']);
+    }
+    findings.replaceChildren(...items.map(([cls, text]) => el('li', { className: cls, textContent: text })));
+  }
+
   async function open(file) {
+    const mine = ++generation;
+    const isCurrent = () => mine === generation;
     ui.clearError();
+    clearResult();
     ui.status(`Reading ${file.name || 'the pasted image'}…`);
     try {
       const engine = await ui.engine;
       const bytes = new Uint8Array(await file.arrayBuffer());
+      if (!isCurrent()) return;
       lastBytes = bytes;
-      lastCues = null;
-      // The previous image's verdict must never show beside this one.
-      $('verdict-badge').dataset.verdict = 'pending';
-      $('verdict-badge').textContent = 'Checking…';
-      $('verdict-reasons').replaceChildren();
-      $('cues-list').replaceChildren();
-      $('cues-missing').textContent = '';
-      $('inspect-mark').textContent = '';
+      // Verdict in words first: metadata only, no full decode (the worker runs calls in order).
+      result.hidden = false;
+      $('drop-zone').classList.add('compact');  // the headline fits above the fold
+      const quick = await showQuickVerdict(engine, bytes, isCurrent);
+      if (!quick) return;
+      showFindings(quick.provenance, null);
       const info = await engine.info(bytes);
       const pixels = await engine.decodeRgba(bytes, { maxSide: 512 });
+      if (!isCurrent()) return;
       drawRgba(preview, pixels);
-      drawCueBoxes($('preview-boxes'), preview, null);
       preview.classList.toggle('pixelated', Math.max(pixels.width, pixels.height) < 128);
       fillFacts($('facts'), [
         ['File', file.name || 'pasted image'],
@@ -219,24 +409,12 @@ export function setupInspect(ui) {
         ['Colour profile', info.metadata.iccProfile ? 'yes' : 'no'],
         ['XMP metadata', info.metadata.xmp ? 'yes' : 'no'],
       ]);
-      const items = [];
-      const [prov, sd] = await Promise.allSettled([engine.provenanceReport(bytes), engine.detectSdMark(bytes)]);
-      if (prov.status === 'fulfilled') items.push(...describeProvenance(prov.value));
-      if (sd.status === 'fulfilled') {
-        items.push(sd.value.found
-          ? ['badge-ai', `Stable Diffusion watermark found (${sd.value.kind}, ${Math.round(sd.value.bitAgreement * 100)}% of bits agree)`]
-          : ['badge-none', sd.value.tooSmall ? 'Too small to carry a Stable Diffusion watermark' : 'No Stable Diffusion watermark']);
-      }
-      findings.replaceChildren(...items.map(([cls, text]) => {
-        const li = document.createElement('li');
-        li.className = cls;
-        li.textContent = text;
-        return li;
-      }));
       result.hidden = false;
+      redrawBoxes();
       ui.status('Decoded on this device by the WebAssembly engine.');
-      await showVerdict(engine, bytes);
+      await showVerdict(engine, bytes, isCurrent, (verdict) => showFindings(quick.provenance, verdict.evidence?.sd_watermark));
     } catch (err) {
+      if (!isCurrent()) return;
       result.hidden = true;
       ui.error(err);
     }

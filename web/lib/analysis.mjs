@@ -37,7 +37,7 @@ export function createAnalysis({ ops, loadC2paWasm }) {
     const report = ops.provenance(bytes);
     if (report.c2pa?.present) {
       report.c2pa.validation = validate
-        ? await validator.validate(bytes, report.format)
+        ? await validator.validate(ops.fileBytes(bytes), report.format)
         : { state: 'unverified', codes: [], informational_codes: [], signer_trusted: false, validator: null, detail: 'validation was not requested' };
     }
     return withContractKeys(report);
@@ -86,5 +86,6 @@ export function createAnalysis({ ops, loadC2paWasm }) {
     };
   }
 
-  return { provenanceReport, aiVerdict };
+  // Each call decodes its file once, whatever it runs (ops.sharingDecode).
+  return { provenanceReport: ops.sharingDecode(provenanceReport), aiVerdict: ops.sharingDecode(aiVerdict) };
 }

@@ -172,7 +172,11 @@ export class Filigrane {
   frameCues(frame: { width: number; height: number; rgba: Uint8Array }, options?: {
     faces?: boolean; nsfw?: boolean; text?: boolean;
   }): Promise<FrameCues>;
-  heapStats(): Promise<{ allocatedBytes: number }>;
+  heapStats(): Promise<{ allocatedBytes: number; decodes: number }>;
+  /** Frees the file the worker keeps decoded (calls for the same bytes share one decode). */
+  closeFiles(): Promise<null>;
+  /** How often the worker's open file was decoded, and decodes in the module overall. */
+  fileStats(): Promise<{ open: boolean; decodes: number; moduleDecodes: number }>;
   dispose(): void;
 }
 

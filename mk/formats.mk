@@ -21,7 +21,7 @@ APT_PACKAGES += dpkg-dev webp libtiff-tools imagemagick libimage-exiftool-perl l
 
 .PHONY: third-party-src formats-corpus bench-formats
 third-party-src: $(THIRD_PARTY_SRC)/.stamp
-build-native build-wasm test-asan fuzz-build fuzz: third-party-src
+build-native build-wasm build-web test-asan fuzz-build fuzz: third-party-src
 
 # Fetched once per build folder (edits to this file do not refetch; to move to
 # newer sources, `rm -rf build/third_party_src` and build again), except that a

@@ -129,7 +129,7 @@ export class Filigrane {
   /** Composites the screen mark onto an image file; resolves to PNG bytes. */
   screenApply(bytes: Uint8Array | ArrayBuffer, options: ScreenMarkOptions, call?: CallOptions): Promise<Uint8Array>;
   screenDecode(bytes: Uint8Array | ArrayBuffer, options: { key: string; maxPixels?: number }, call?: CallOptions): Promise<ScreenDecodeReport>;
-  markImage(bytes: Uint8Array | ArrayBuffer, options: { key: string; payload: string; psnr?: number }, call?: CallOptions): Promise<{ bytes: Uint8Array; psnr: number }>;
+  markImage(bytes: Uint8Array | ArrayBuffer, options: { key: string; payload: string; psnr?: number; format?: 'png' | 'jpeg'; quality?: number }, call?: CallOptions): Promise<{ bytes: Uint8Array; psnr: number }>;
   detectImageMark(bytes: Uint8Array | ArrayBuffer, options: { key: string }, call?: CallOptions): Promise<ImageMarkReport>;
   detectSdMark(bytes: Uint8Array | ArrayBuffer, options?: DecodeOptions, call?: CallOptions): Promise<SdMarkReport>;
   /** C2PA, XMP, IPTC, EXIF and generator metadata (schema: core/provenance/provenance.h). */

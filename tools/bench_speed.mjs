@@ -94,13 +94,15 @@ async function pageCase({ kind, input, runs }) {
   const times = [];
   const facts = [];
   let last = null;
+  const cpu0 = await self.benchCpuMs();
   for (let i = 0; i < runs; i++) {
     last = await once();
     times.push(last.ms);
     if (last.facts) facts.push(last.facts);
   }
+  const cpuMs = (await self.benchCpuMs() - cpu0) / runs;
   const median = (a) => a.slice().sort((x, y) => x - y)[Math.floor(a.length / 2)];
-  return { ms: median(times), facts: facts.length ? median(facts) : null, bytes: last.bytes ?? null };
+  return { ms: median(times), cpuMs, facts: facts.length ? median(facts) : null, bytes: last.bytes ?? null };
 }
 
 async function main() {
@@ -116,6 +118,13 @@ async function main() {
 
   const sites = [['after', afterSite], ...(beforeSite ? [['before', beforeSite]] : [])];
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  // CPU time of every renderer process (the page and its workers; only the
+  // case in flight is busy): less sensitive to the shared machine's load.
+  const cdp = await browser.newBrowserCDPSession();
+  const rendererCpuMs = async () => {
+    const { processInfo } = await cdp.send('SystemInfo.getProcessInfo');
+    return processInfo.filter((p) => p.type === 'renderer').reduce((sum, p) => sum + p.cpuTime * 1000, 0);
+  };
   const servers = [];
   const pages = {};
   const egress = [];
@@ -128,6 +137,7 @@ async function main() {
       await context.route((u) => !['127.0.0.1', '[::1]'].includes(u.hostname) && !/^(data|blob|about):/.test(u.protocol),
         (route) => { egress.push(route.request().url()); return route.abort('blockedbyclient'); });
       const page = await context.newPage();
+      await page.exposeFunction('benchCpuMs', rendererCpuMs);
       await page.goto(`${url}/lib/errors.mjs`);
       pages[label] = page;
     }
@@ -160,14 +170,16 @@ function writeReport(rows, labels, version) {
     `Chromium ${version} (headless, flags of tests/browser/support/browser.mjs); the page's own library: Filigrane (main thread) → worker.mjs → WebAssembly; models on the CPU (WebAssembly), cached.`,
     `Median of ${repeats} runs after a warm-up (Inspect rows: 3). ${hasBefore ? '"before" is the same page built from main before issue 20 (--before-site), run in the same browser, alternating case by case, on the same bytes.' : ''}`,
     '',
-    `| case | ${hasBefore ? 'before ms | ' : ''}after ms | ${hasBefore ? 'after / before | ' : ''}output bytes (after) | Inspect facts shown, ms (after) |`,
-    `|---|${hasBefore ? '---|' : ''}---|${hasBefore ? '---|' : ''}---|---|`,
+    `| case | ${hasBefore ? 'before ms | ' : ''}after ms | ${hasBefore ? 'after / before | before CPU ms | ' : ''}after CPU ms | output bytes${hasBefore ? ' before / after' : ''} | Inspect: facts shown, ms (after) |`,
+    `|---|${hasBefore ? '---|' : ''}---|${hasBefore ? '---|---|' : ''}---|---|---|`,
   ];
   for (const r of rows) {
     const ratio = hasBefore && r.before?.ms && r.after?.ms ? `${(r.after.ms / r.before.ms).toFixed(2)}×` : '—';
-    lines.push(`| ${r.name} | ${hasBefore ? `${fmt(r.before)} | ` : ''}${fmt(r.after)} | ${hasBefore ? `${ratio} | ` : ''}${r.after?.bytes ?? '—'} | ${fmt(r.after, 'facts')} |`);
+    const sizes = hasBefore ? `${r.before?.bytes ?? '—'} / ${r.after?.bytes ?? '—'}` : `${r.after?.bytes ?? '—'}`;
+    lines.push(`| ${r.name} | ${hasBefore ? `${fmt(r.before)} | ` : ''}${fmt(r.after)} | ${hasBefore ? `${ratio} | ${fmt(r.before, 'cpuMs')} | ` : ''}${fmt(r.after, 'cpuMs')} | ${sizes} | ${fmt(r.after, 'facts')} |`);
   }
-  lines.push('', 'Before issue 20 markImage had no JPEG output: a JPEG copy took the PNG out, a decode and an encode.', '');
+  lines.push('', 'Before issue 20 markImage had no JPEG output: a JPEG copy took the PNG out, a decode and an encode.',
+    'CPU ms: CPU time of the renderer processes (page + worker, 10 ms granularity) per run, the figure to read when the machine was loaded: on 2 shared cores the wall-clock medians include waiting for other agents\' work.', '');
   writeFileSync(outPath, lines.join('\n'));
   console.log(`wrote ${outPath}`);
 }

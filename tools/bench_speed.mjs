@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { CHROMIUM, CHROMIUM_ARGS } from '../tests/browser/support/browser.mjs';
 import { startServer } from './serve.mjs';
 import { createFiligraneNode } from '../web/lib/node.mjs';
+import { ARTICLE_VOCABULARY, articleHtml } from './article_page.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -75,6 +76,9 @@ async function pageCase({ kind, input, runs }) {
       out.bytes = (await engine.encode(await engine.decodeRgba(png), { format: 'jpeg', quality: 90 })).length;
     } else if (kind === 'mark-jpeg') {
       out.bytes = (await engine.markImage(bytes.slice(), { key, payload, format: 'jpeg', quality: 90 })).bytes.length;
+    } else if (kind === 'ocr') {
+      const r = await engine.cues(bytes.slice(), { faces: false, nsfw: false, text: true });
+      out.lines = r.text.map((t) => t.text);
     } else if (kind === 'inspect') {
       // The calls web/app/views/inspect.mjs makes for a dropped file, in its order.
       await engine.info(bytes.slice());
@@ -102,7 +106,7 @@ async function pageCase({ kind, input, runs }) {
   }
   const cpuMs = (await self.benchCpuMs() - cpu0) / runs;
   const median = (a) => a.slice().sort((x, y) => x - y)[Math.floor(a.length / 2)];
-  return { ms: median(times), cpuMs, facts: facts.length ? median(facts) : null, bytes: last.bytes ?? null };
+  return { ms: median(times), cpuMs, facts: facts.length ? median(facts) : null, bytes: last.bytes ?? null, lines: last.lines ?? null };
 }
 
 async function main() {
@@ -112,9 +116,10 @@ async function main() {
     { name: 'photo mark, synthetic 1920x1080 PNG in -> JPEG 90 out', kind: 'mark-jpeg', input: 'synthetic' },
     { name: 'photo mark, photo 1920x1080 PNG in -> PNG out', kind: 'mark-png', input: 'photoPng' },
     { name: 'photo mark, photo 1920x1080 PNG in -> JPEG 90 out', kind: 'mark-jpeg', input: 'photoPng' },
+    { name: 'OCR quick read, dense 1920x1080 article (tools/article_page.mjs)', kind: 'ocr', input: 'article', runs: 3 },
     { name: 'Inspect, 2048x1365 JPEG with Content Credentials (rs_C.jpg)', kind: 'inspect', input: 'c2paJpeg', runs: 3 },
     { name: 'Inspect, 12 MP JPEG (4000x3000)', kind: 'inspect', input: 'jpeg12mp', runs: 3 },
-  ].filter((c) => inputs[c.input]);
+  ];
 
   const sites = [['after', afterSite], ...(beforeSite ? [['before', beforeSite]] : [])];
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
@@ -129,6 +134,13 @@ async function main() {
   const pages = {};
   const egress = [];
   try {
+    {
+      const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+      const shot = await context.newPage();
+      await shot.setContent(articleHtml());
+      inputs.article = await shot.screenshot({ type: 'png' });
+      await context.close();
+    }
     for (const [label, root] of sites) {
       if (!existsSync(path.join(root, 'lib', 'filigrane.mjs'))) throw new Error(`${root} is not a built site`);
       const { server, url } = await startServer({ root, port: 0 });
@@ -142,7 +154,7 @@ async function main() {
       pages[label] = page;
     }
     const rows = [];
-    for (const c of cases) {
+    for (const c of cases.filter((x) => inputs[x.input])) {
       const row = { name: c.name };
       const input = Buffer.from(inputs[c.input]).toString('base64');
       for (const [label] of sites) {
@@ -177,6 +189,14 @@ function writeReport(rows, labels, version) {
     const ratio = hasBefore && r.before?.ms && r.after?.ms ? `${(r.after.ms / r.before.ms).toFixed(2)}×` : '—';
     const sizes = hasBefore ? `${r.before?.bytes ?? '—'} / ${r.after?.bytes ?? '—'}` : `${r.after?.bytes ?? '—'}`;
     lines.push(`| ${r.name} | ${hasBefore ? `${fmt(r.before)} | ` : ''}${fmt(r.after)} | ${hasBefore ? `${ratio} | ${fmt(r.before, 'cpuMs')} | ` : ''}${fmt(r.after, 'cpuMs')} | ${sizes} | ${fmt(r.after, 'facts')} |`);
+  }
+  const vocabulary = new Set(ARTICLE_VOCABULARY.split(' '));
+  const share = (r) => {
+    const words = (r?.lines ?? []).join(' ').toLowerCase().split(/[^a-z]+/).filter((w) => w.length > 0);
+    return words.length ? `${((100 * words.filter((w) => vocabulary.has(w)).length) / words.length).toFixed(1)}% of ${words.length} words` : '—';
+  };
+  for (const r of rows.filter((x) => x.after?.lines)) {
+    lines.push('', `${r.name}: lines read ${hasBefore ? `${r.before?.lines?.length ?? '—'} before, ` : ''}${r.after.lines.length} after; words read right (as bench-cues counts them) ${hasBefore ? `${share(r.before)} before, ` : ''}${share(r.after)} after.`);
   }
   lines.push('', 'Before issue 20 markImage had no JPEG output: a JPEG copy took the PNG out, a decode and an encode.',
     'CPU ms: CPU time of the renderer processes (page + worker, 10 ms granularity) per run, the figure to read when the machine was loaded: on 2 shared cores the wall-clock medians include waiting for other agents\' work.', '');

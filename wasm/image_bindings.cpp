@@ -8,17 +8,12 @@
 #include "core/codec.h"
 #include "core/resize.h"
 #include "wasm/binding_support.h"
+#include "wasm/image_handle.h"
 
 using emscripten::val;
 
 namespace filigrane::wasm {
 namespace {
-
-ImageLimits limits_from(double max_pixels) {
-  ImageLimits limits;
-  if (std::isfinite(max_pixels) && max_pixels >= 1) limits.max_pixels = static_cast<uint64_t>(max_pixels);
-  return limits;
-}
 
 val header_to_js(const ImageHeader& h) {
   val o = val::object();
@@ -36,44 +31,6 @@ val header_to_js(const ImageHeader& h) {
 }
 
 }  // namespace
-
-// A decoded RGBA image living in the WebAssembly heap.
-class ImageHandle {
- public:
-  explicit ImageHandle(Image image) : image_(std::move(image)) {}
-  uint32_t width() const { return image_.width(); }
-  uint32_t height() const { return image_.height(); }
-  bool opaque() const { return image_.is_opaque(); }
-  const Image& image() const { return image_; }
-
-  // Copy of the pixels as a Uint8Array (RGBA, row-major).
-  val rgba() const { return bytes_to_js(image_.data(), image_.byte_size()); }
-
-  val encode_png() const { return bytes_result(filigrane::encode_png(image_)); }
-  val encode_jpeg(int quality) const { return bytes_result(filigrane::encode_jpeg(image_, quality)); }
-
-  val resized(double width, double height, int filter, double max_pixels) const {
-    if (!(width >= 1 && height >= 1 && width <= 65536 && height <= 65536) || filter < 0 || filter > 3) {
-      return result_object(InvalidArgument("resize needs a size of 1..65536 pixels and a filter of 0..3"));
-    }
-    return image_result(filigrane::resize(image_, static_cast<uint32_t>(width), static_cast<uint32_t>(height),
-                                          static_cast<ResizeFilter>(filter), limits_from(max_pixels)));
-  }
-
-  static val image_result(Result<Image> r) {
-    val out = result_object(r.status());
-    if (r.ok()) out.set("image", ImageHandle(std::move(r).value()));
-    return out;
-  }
-
- private:
-  static val bytes_result(const Result<std::vector<uint8_t>>& r) {
-    val out = result_object(r.status());
-    if (r.ok()) out.set("bytes", bytes_to_js(r.value()));
-    return out;
-  }
-  Image image_;
-};
 
 val read_header_js(val bytes, double max_pixels) {
   const std::vector<uint8_t> data = bytes_from_js(bytes);
@@ -95,6 +52,7 @@ val decode_image_js(val bytes, double max_pixels, bool apply_orientation, double
     options.min_side = min_side >= 65536 ? 65536u : static_cast<uint32_t>(min_side);
   }
   Result<DecodedImage> r = decode_image(data.data(), data.size(), options);
+  ++decode_count();
   data = {};  // release the file bytes before handing the image over
   val out = result_object(r.status());
   if (r.ok()) {
@@ -114,11 +72,14 @@ val image_from_rgba_js(double width, double height, val rgba) {
       Image::from_rgba(static_cast<uint32_t>(width), static_cast<uint32_t>(height), px.data(), px.size()));
 }
 
-// Bytes currently allocated by malloc, for leak tests.
+// Bytes currently allocated by malloc, for leak tests, and how many image
+// files the module has decoded (every binding that decodes counts), for the
+// tests that check a file is decoded once.
 val heap_stats_js() {
   const struct mallinfo info = mallinfo();
   val o = val::object();
   o.set("allocatedBytes", static_cast<double>(info.uordblks));
+  o.set("decodes", static_cast<double>(decode_count()));
   return o;
 }
 

@@ -4,6 +4,7 @@
 
 #include "core/imagemark/imagemark.h"
 #include "wasm/binding_support.h"
+#include "wasm/image_handle.h"
 
 using emscripten::val;
 
@@ -47,11 +48,28 @@ val imagemark_embed_js(val file_bytes, std::string key, std::string payload_text
   return out;
 }
 
-// Looks for the mark of `key` in an image file.
-val imagemark_detect_js(val file_bytes, std::string key, double max_pixels) {
-  Result<DecodedImage> decoded = decode_js_image(file_bytes, max_pixels);
-  if (!decoded.ok()) return result_object(decoded.status());
-  Result<imagemark::DetectReport> r = imagemark::detect(decoded.value().image, key);
+// Marks a decoded image (borrowed); returns {image (a new ImageHandle JS
+// owns), psnr, payloadBits}, so the caller encodes once in the format it
+// wants. payload_bits as in imagemark_embed_js.
+val imagemark_embed_image_js(const ImageHandle& source, std::string key, std::string payload_text, double psnr_db,
+                             int payload_bits) {
+  uint64_t payload = 0;
+  if (!parse_payload_hex(payload_text, payload)) return bad_payload_status();
+  imagemark::EmbedOptions options;
+  if (psnr_db > 0) options.psnr_db = psnr_db;
+  options.payload_bits = payload_bits;
+  Result<imagemark::EmbedReport> marked = imagemark::embed(source.image(), key, payload_bytes(payload), options);
+  val out = result_object(marked.status());
+  if (marked.ok()) {
+    out.set("psnr", marked.value().psnr_db);
+    out.set("payloadBits", marked.value().payload_bits);
+    out.set("image", ImageHandle(std::move(marked.value().image)));
+  }
+  return out;
+}
+
+val detect_report(const Image& image, const std::string& key) {
+  Result<imagemark::DetectReport> r = imagemark::detect(image, key);
   val out = result_object(r.status());
   if (!r.ok()) return out;
   const imagemark::DetectReport& d = r.value();
@@ -77,9 +95,21 @@ val imagemark_detect_js(val file_bytes, std::string key, double max_pixels) {
   return out;
 }
 
+// Looks for the mark of `key` in an image file.
+val imagemark_detect_js(val file_bytes, std::string key, double max_pixels) {
+  Result<DecodedImage> decoded = decode_js_image(file_bytes, max_pixels);
+  if (!decoded.ok()) return result_object(decoded.status());
+  return detect_report(decoded.value().image, key);
+}
+
+// The same on a decoded image (borrowed).
+val imagemark_detect_image_js(const ImageHandle& image, std::string key) { return detect_report(image.image(), key); }
+
 }  // namespace filigrane::wasm
 
 EMSCRIPTEN_BINDINGS(filigrane_imagemark) {
   emscripten::function("imagemarkEmbed", &filigrane::wasm::imagemark_embed_js);
   emscripten::function("imagemarkDetect", &filigrane::wasm::imagemark_detect_js);
+  emscripten::function("imagemarkEmbedImage", &filigrane::wasm::imagemark_embed_image_js);
+  emscripten::function("imagemarkDetectImage", &filigrane::wasm::imagemark_detect_image_js);
 }

@@ -7,6 +7,7 @@
 #include "core/codec.h"
 #include "core/screenmark/screenmark.h"
 #include "wasm/binding_support.h"
+#include "wasm/image_handle.h"
 
 using emscripten::val;
 
@@ -64,15 +65,20 @@ val screen_apply_js(val file_bytes, std::string key, std::string payload_text, d
   return out;
 }
 
-// Looks for the mark in an image file. Never reports an unverified payload.
-// min_scale / max_scale <= 0 keep the decoder's default scale range.
-val screen_decode_js(val file_bytes, std::string key, double max_pixels, double min_scale, double max_scale) {
-  Result<DecodedImage> decoded = decode_js_image(file_bytes, max_pixels);
-  if (!decoded.ok()) return result_object(decoded.status());
+// Composites the overlay onto a decoded image (borrowed); returns {image}, a
+// new ImageHandle JS owns.
+val screen_apply_image_js(const ImageHandle& source, std::string key, std::string payload_text, double strength, double dpr) {
+  uint64_t payload = 0;
+  if (!parse_payload_hex(payload_text, payload)) return bad_payload();
+  return ImageHandle::image_result(screenmark::apply_screenmark(source.image(), key, payload, strength_or_default(strength), dpr));
+}
+
+namespace {
+val screen_report(const Image& image, const std::string& key, double min_scale, double max_scale) {
   screenmark::ScreenDecodeOptions options;
   if (min_scale > 0) options.min_scale = min_scale;
   if (max_scale > 0) options.max_scale = max_scale;
-  Result<screenmark::ScreenDecodeReport> r = screenmark::decode_screenmark(decoded.value().image, key, options);
+  Result<screenmark::ScreenDecodeReport> r = screenmark::decode_screenmark(image, key, options);
   val out = result_object(r.status());
   if (!r.ok()) return out;
   const screenmark::ScreenDecodeReport& rep = r.value();
@@ -85,8 +91,8 @@ val screen_decode_js(val file_bytes, std::string key, double max_pixels, double 
   report.set("period", rep.period_x);
   report.set("originX", rep.origin_x);
   report.set("originY", rep.origin_y);
-  report.set("imageWidth", decoded.value().image.width());
-  report.set("imageHeight", decoded.value().image.height());
+  report.set("imageWidth", image.width());
+  report.set("imageHeight", image.height());
   val map = val::object();
   map.set("columns", rep.map.columns);
   map.set("rows", rep.map.rows);
@@ -97,6 +103,20 @@ val screen_decode_js(val file_bytes, std::string key, double max_pixels, double 
   out.set("report", report);
   return out;
 }
+}  // namespace
+
+// Looks for the mark in an image file. Never reports an unverified payload.
+// min_scale / max_scale <= 0 keep the decoder's default scale range.
+val screen_decode_js(val file_bytes, std::string key, double max_pixels, double min_scale, double max_scale) {
+  Result<DecodedImage> decoded = decode_js_image(file_bytes, max_pixels);
+  if (!decoded.ok()) return result_object(decoded.status());
+  return screen_report(decoded.value().image, key, min_scale, max_scale);
+}
+
+// The same on a decoded image (borrowed).
+val screen_decode_image_js(const ImageHandle& image, std::string key, double min_scale, double max_scale) {
+  return screen_report(image.image(), key, min_scale, max_scale);
+}
 
 }  // namespace filigrane::wasm
 
@@ -106,4 +126,6 @@ EMSCRIPTEN_BINDINGS(filigrane_screenmark) {
   emscripten::function("screenOverlay", &screen_overlay_js);
   emscripten::function("screenApply", &screen_apply_js);
   emscripten::function("screenDecode", &screen_decode_js);
+  emscripten::function("screenApplyImage", &screen_apply_image_js);
+  emscripten::function("screenDecodeImage", &screen_decode_image_js);
 }

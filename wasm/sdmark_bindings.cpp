@@ -3,17 +3,16 @@
 
 #include "core/sdmark/sdmark.h"
 #include "wasm/binding_support.h"
+#include "wasm/image_handle.h"
 
 using emscripten::val;
 
 namespace filigrane::wasm {
 
-// Decides whether an image file carries one of the known SD dwtDct messages.
-val sdmark_detect_js(val file_bytes, double max_pixels) {
-  Result<DecodedImage> decoded = decode_js_image(file_bytes, max_pixels);
-  val out = result_object(decoded.status());
-  if (!decoded.ok()) return out;
-  const sdmark::SdMatch m = sdmark::match_sd_message(decoded.value().image);
+namespace {
+val sd_report(const Image& image) {
+  val out = result_object(Status::Ok());
+  const sdmark::SdMatch m = sdmark::match_sd_message(image);
   val report = val::object();
   report.set("found", m.found);
   report.set("kind", m.found ? val(std::string(sdmark::sd_kind_name(m.kind))) : val::null());
@@ -26,9 +25,21 @@ val sdmark_detect_js(val file_bytes, double max_pixels) {
   out.set("report", report);
   return out;
 }
+}  // namespace
+
+// Decides whether an image file carries one of the known SD dwtDct messages.
+val sdmark_detect_js(val file_bytes, double max_pixels) {
+  Result<DecodedImage> decoded = decode_js_image(file_bytes, max_pixels);
+  if (!decoded.ok()) return result_object(decoded.status());
+  return sd_report(decoded.value().image);
+}
+
+// The same on a decoded image (borrowed).
+val sdmark_detect_image_js(const ImageHandle& image) { return sd_report(image.image()); }
 
 }  // namespace filigrane::wasm
 
 EMSCRIPTEN_BINDINGS(filigrane_sdmark) {
   emscripten::function("sdmarkDetect", &filigrane::wasm::sdmark_detect_js);
+  emscripten::function("sdmarkDetectImage", &filigrane::wasm::sdmark_detect_image_js);
 }

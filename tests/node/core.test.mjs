@@ -75,7 +75,46 @@ test('1,000 consecutive scans leak no WebAssembly heap', () => {
     core.info(good);
     core.decodeRgba(good, { maxSide: 64 });
     assert.throws(() => core.info(bad));
+    // A DecodedImage frees its full-size and reduced copies on close().
+    const file = core.open(good);
+    core.info(file);
+    core.decodeRgba(file, { minSide: 60 });
+    file.close();
   }
   const growth = core.heapStats().allocatedBytes - before;
   assert.ok(growth <= 1 << 20, `heap grew by ${growth} bytes`);
+});
+
+test('a DecodedImage is decoded once whatever runs on it, and close() frees it', async () => {
+  const bytes = readFileSync(path.join(corpus, 'photo.jpg'));
+  const decodesBefore = core.heapStats().decodes;
+  const heapBefore = core.heapStats().allocatedBytes;
+  const file = core.open(bytes);
+  const info = core.info(file);
+  core.header(file);
+  core.decodeRgba(file, { maxSide: 64 });
+  core.decodeRgba(file, { minSide: 100 });
+  core.provenance(file);
+  core.detectSdMark(file);
+  core.detectImageMark(file, { key: 'k' });
+  const marked = core.markImage(file, { key: 'k', payload: '0123456789abcdef' });
+  core.markImage(file, { key: 'k', payload: '0123456789abcdef', format: 'jpeg', quality: 90 });
+  await core.aiVerdict(file, { detector: false });
+  await core.provenanceReport(file);
+  assert.equal(file.decodes, 1, 'the file was decoded once');
+  assert.equal(core.heapStats().decodes - decodesBefore, 1, 'the module decoded one file');
+  file.close();
+  file.close(); // idempotent
+  assert.throws(() => core.info(file), { code: 'internal' });
+  assert.ok(core.heapStats().allocatedBytes - heapBefore < 64 * 1024, 'close() freed the handles');
+  // The marked PNG reads back with the mark and the file's size.
+  assert.equal(core.info(marked.bytes).width, info.width);
+  assert.equal(core.detectImageMark(marked.bytes, { key: 'k' }).payload, '0123456789abcdef');
+});
+
+test('an AI verdict on file bytes decodes the file once', async () => {
+  const bytes = readFileSync(path.join(corpus, 'photo.jpg'));
+  const before = core.heapStats().decodes;
+  await core.aiVerdict(bytes, { detector: false });
+  assert.equal(core.heapStats().decodes - before, 1);
 });

@@ -42,7 +42,7 @@ export function createAnalysis({ ops, loadC2paWasm }) {
     const report = ops.provenance(bytes);
     if (report.c2pa?.present) {
       report.c2pa.validation = validate
-        ? await validator.validate(bytes, report.format, { thumbnails })
+        ? await validator.validate(ops.fileBytes(bytes), report.format, { thumbnails })
         : { state: 'unverified', codes: [], informational_codes: [], signer_trusted: false, validator: null, detail: 'validation was not requested' };
     }
     if (report.c2pa) {
@@ -50,7 +50,7 @@ export function createAnalysis({ ops, loadC2paWasm }) {
       const activeLabel = report.c2pa.active?.label;
       const active = core.find((m) => m.label === activeLabel);
       const dataHashCheck = active?.data_hash
-        ? await recomputeDataHash(bytes, active.data_hash, report.c2pa.store_location, report.format) : null;
+        ? await recomputeDataHash(ops.fileBytes(bytes), active.data_hash, report.c2pa.store_location, report.format) : null;
       report.c2pa.manifests = buildManifestList(report.c2pa, { validation: report.c2pa.validation, dataHashCheck });
       if (report.c2pa.validation && dataHashCheck) report.c2pa.validation.own_check = dataHashCheck;
     }
@@ -111,5 +111,6 @@ export function createAnalysis({ ops, loadC2paWasm }) {
     };
   }
 
-  return { provenanceReport, aiVerdict };
+  // Each call decodes its file once, whatever it runs (ops.sharingDecode).
+  return { provenanceReport: ops.sharingDecode(provenanceReport), aiVerdict: ops.sharingDecode(aiVerdict) };
 }

@@ -1,8 +1,12 @@
 // Operations over an instantiated Filigrane WebAssembly module. Shared by the
 // browser worker and by Node (CLI, tests), so every front end runs the same
-// pipeline. Each function copies its input into the module, deletes every
-// handle it created before returning, and throws FiligraneError on failure.
+// pipeline. An image input is the file's bytes or a DecodedImage
+// (decoded-image.mjs, from open()): a DecodedImage is decoded at most once,
+// whatever runs on it, and stays its opener's to close; bytes are opened for
+// the one call and closed before it returns. Every other handle an operation
+// creates is deleted before it returns; failures throw FiligraneError.
 import { FiligraneError } from './errors.mjs';
+import { DecodedImage } from './decoded-image.mjs';
 import { createRedactOps } from './redact-ops.mjs';
 
 export const DEFAULT_MAX_PIXELS = 100_000_000;
@@ -17,6 +21,7 @@ function check(result) {
 }
 
 function toBytes(input) {
+  if (input instanceof DecodedImage) return input.bytes;
   if (input instanceof Uint8Array) return input;
   if (input instanceof ArrayBuffer) return new Uint8Array(input);
   if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
@@ -28,7 +33,7 @@ function toBytes(input) {
  * (formats the core leaves to the host's own decoder), else null.
  */
 export function platformDecodedFormat(input) {
-  const b = input instanceof Uint8Array ? input : null;
+  const b = input instanceof DecodedImage ? input.bytes : input instanceof Uint8Array ? input : null;
   if (!b || b.length < 12 || String.fromCharCode(...b.subarray(4, 8)) !== 'ftyp') return null;
   // Major brand, then the compatible brands (an AVIF may have "mif1" as major).
   const box = ((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]) >>> 0;
@@ -76,27 +81,46 @@ export function viewerTimePayload(viewerId, date = new Date()) {
 
 /** @param {object} module an instantiated createFiligraneCore() module */
 export function createCoreOps(module) {
-  // Files the core has no decoder for (AVIF, HEIC) that the host's platform
-  // decoder read (web/lib/worker.mjs): original bytes -> {format, png}. Pixel
-  // operations then read the PNG; provenance still reads the original file.
-  const platformDecoded = new WeakMap();
-  const pixelSource = (input) => {
-    const bytes = toBytes(input);
-    return platformDecoded.get(bytes) ?? null;
+  const open = (input, { maxPixels = DEFAULT_MAX_PIXELS } = {}) => new DecodedImage(module, toBytes(input), { maxPixels });
+  /** fn(file): on the caller's DecodedImage, or on one opened for this call and closed after it. */
+  const withFile = (input, fn, options) => {
+    if (input instanceof DecodedImage) return fn(input);
+    const file = open(input, options);
+    let result;
+    try {
+      result = fn(file);
+    } catch (err) {
+      file.close();
+      throw err;
+    }
+    if (result && typeof result.then === 'function') return result.finally(() => file.close());
+    file.close();
+    return result;
   };
-  const pixelBytes = (input) => pixelSource(input)?.png ?? toBytes(input);
+  /** An operation (input, ...rest) whose every step shares one decode of the input. */
+  const sharingDecode = (fn) => (input, ...rest) => withFile(input, (file) => fn(file, ...rest));
+  // The bytes binding-level operations that still take a file read: the
+  // browser's decode re-encoded as PNG for AVIF/HEIC, else the file itself.
+  const pixelBytes = (input) => {
+    if (input instanceof DecodedImage && input.platform) return input.memo('platform-png', () => check(input.image().encodePng()).bytes);
+    return toBytes(input);
+  };
+  const encodeHandle = (image, format, quality) => check(format === 'jpeg' ? image.encodeJpeg(quality) : image.encodePng()).bytes;
   const redactOps = createRedactOps(module);
   return {
     ...redactOps,
     redactImage: (input, ...rest) => redactOps.redactImage(pixelBytes(input), ...rest),
+    redact: (input, ...rest) => redactOps.redact(pixelBytes(input), ...rest),
 
-    /** The bytes pixel operations decode: the platform decoder's PNG for AVIF/HEIC, else the file. */
+    /** The bytes bytes-taking bindings decode: the platform decoder's pixels as PNG for AVIF/HEIC, else the file. */
     pixelBytes,
 
-    /** Registers the platform decoder's pixels (PNG bytes) for an AVIF/HEIC file's bytes. */
-    usePlatformDecode(input, { format, png }) {
-      platformDecoded.set(toBytes(input), { format, png: toBytes(png) });
-    },
+    /** Opens an image file (bytes) as a DecodedImage the caller owns and must close(). */
+    open,
+    withFile,
+    sharingDecode,
+    /** The file's own bytes (provenance, the C2PA validator). */
+    fileBytes: toBytes,
 
     /**
      * Decodes an image file and summarises it.
@@ -104,10 +128,9 @@ export function createCoreOps(module) {
      *            hasAlpha, transparent, fileBytes, megapixels, metadata: {exif, iccProfile, xmp}}}
      */
     info(input, { maxPixels = DEFAULT_MAX_PIXELS } = {}) {
-      const bytes = toBytes(input);
-      const platform = pixelSource(bytes);
-      const { header, image } = check(module.decodeImage(platform?.png ?? bytes, maxPixels, true, 0));
-      try {
+      return withFile(input, (file) => {
+        const { header, image } = file.full();
+        const platform = file.platform;
         return {
           format: platform?.format ?? header.format,
           ...(platform ? { decodedBy: 'browser' } : {}),
@@ -119,13 +142,11 @@ export function createCoreOps(module) {
           channels: header.channels,
           hasAlpha: header.channels === 2 || header.channels === 4,
           transparent: !image.isOpaque(),
-          fileBytes: bytes.byteLength,
+          fileBytes: file.bytes.byteLength,
           megapixels: Math.round((header.width * header.height) / 1e4) / 100,
           metadata: { exif: header.hasExif, iccProfile: header.hasIccProfile, xmp: header.hasXmp },
         };
-      } finally {
-        image.delete();
-      }
+      }, { maxPixels });
     },
 
     /**
@@ -134,7 +155,7 @@ export function createCoreOps(module) {
      * channels, hasExif, hasIccProfile, hasXmp}. Throws FiligraneError as info().
      */
     header(input, { maxPixels = DEFAULT_MAX_PIXELS } = {}) {
-      return check(module.readImageHeader(pixelBytes(input), maxPixels)).header;
+      return withFile(input, (file) => file.header(), { maxPixels });
     },
 
     /**
@@ -145,22 +166,20 @@ export function createCoreOps(module) {
      * @returns {{width, height, rgba: Uint8Array}}
      */
     decodeRgba(input, { maxPixels = DEFAULT_MAX_PIXELS, maxSide = 0, minSide = 0 } = {}) {
-      const { image } = check(module.decodeImage(pixelBytes(input), maxPixels, true, minSide));
-      let current = image;
-      try {
-        const longest = Math.max(current.width, current.height);
-        if (maxSide > 0 && longest > maxSide) {
-          const scale = maxSide / longest;
-          const w = Math.max(1, Math.round(current.width * scale));
-          const h = Math.max(1, Math.round(current.height * scale));
-          const { image: small } = check(current.resized(w, h, 3, maxPixels));
-          current.delete();
-          current = small;
+      return withFile(input, (file) => {
+        const image = file.atLeast(minSide);
+        const longest = Math.max(image.width, image.height);
+        if (!(maxSide > 0 && longest > maxSide)) return { width: image.width, height: image.height, rgba: image.rgba() };
+        const scale = maxSide / longest;
+        const w = Math.max(1, Math.round(image.width * scale));
+        const h = Math.max(1, Math.round(image.height * scale));
+        const { image: small } = check(image.resized(w, h, 3, maxPixels));
+        try {
+          return { width: small.width, height: small.height, rgba: small.rgba() };
+        } finally {
+          small.delete();
         }
-        return { width: current.width, height: current.height, rgba: current.rgba() };
-      } finally {
-        current.delete();
-      }
+      }, { maxPixels });
     },
 
     /**
@@ -171,23 +190,21 @@ export function createCoreOps(module) {
     resize(input, { width, height, filter = 'lanczos3', format = 'png', quality = 90, maxPixels = DEFAULT_MAX_PIXELS, minSide = 0 }) {
       const filterIndex = ['box', 'bilinear', 'bicubic', 'lanczos3'].indexOf(filter);
       if (filterIndex < 0) throw new FiligraneError('invalid_argument', `unknown resize filter ${filter}`);
-      const { image } = check(module.decodeImage(pixelBytes(input), maxPixels, true, minSide));
-      let resized = null;
-      try {
-        resized = check(image.resized(width, height, filterIndex, maxPixels)).image;
-        return check(format === 'jpeg' ? resized.encodeJpeg(quality) : resized.encodePng()).bytes;
-      } finally {
-        image.delete();
-        resized?.delete();
-      }
+      return withFile(input, (file) => {
+        const resized = check(file.atLeast(minSide).resized(width, height, filterIndex, maxPixels)).image;
+        try {
+          return encodeHandle(resized, format, quality);
+        } finally {
+          resized.delete();
+        }
+      }, { maxPixels });
     },
 
     /** Re-encodes RGBA pixels as PNG or JPEG bytes. */
     encode({ width, height, rgba }, { format = 'png', quality = 90 } = {}) {
       const { image } = check(module.imageFromRgba(width, height, toBytes(rgba)));
       try {
-        const r = format === 'jpeg' ? image.encodeJpeg(quality) : image.encodePng();
-        return check(r).bytes;
+        return encodeHandle(image, format, quality);
       } finally {
         image.delete();
       }
@@ -210,7 +227,15 @@ export function createCoreOps(module) {
 
     /** Composites the overlay onto an image file; returns PNG bytes. */
     screenApply(input, { key, payload, strength = 0, dpr = 1, maxPixels = DEFAULT_MAX_PIXELS }) {
-      return check(feature(module, 'screenApply')(pixelBytes(input), String(key), normalisePayload(payload), strength, dpr, maxPixels)).bytes;
+      const hex = normalisePayload(payload);
+      return withFile(input, (file) => {
+        const { image } = check(feature(module, 'screenApplyImage')(file.image(), String(key), hex, strength, dpr));
+        try {
+          return encodeHandle(image, 'png');
+        } finally {
+          image.delete();
+        }
+      }, { maxPixels });
     },
 
     /**
@@ -219,7 +244,7 @@ export function createCoreOps(module) {
      * @returns {{found, payload: string|null, confidence, viewerId?, minute?, time?, map, ...}}
      */
     screenDecode(input, { key, maxPixels = DEFAULT_MAX_PIXELS, minScale = 0, maxScale = 0 }) {
-      const { report } = check(feature(module, 'screenDecode')(pixelBytes(input), String(key), maxPixels, minScale, maxScale));
+      const { report } = withFile(input, (file) => check(feature(module, 'screenDecodeImage')(file.image(), String(key), minScale, maxScale)), { maxPixels });
       if (report.found) Object.assign(report, describeViewerTime(report.payload));
       return report;
     },
@@ -227,32 +252,45 @@ export function createCoreOps(module) {
     // --- Image watermark (core/imagemark) and Stable Diffusion marks (core/sdmark).
 
     /**
-     * Marks an image file with a keyed payload (16 hex digits); returns {bytes (PNG), psnr, payloadBits}.
-     * payloadBits: 'auto' (default: the compact 32-bit layout, which survives on smaller copies, when the
-     * value fits in 32 bits), 32 or 64.
+     * Marks an image file with a keyed payload (16 hex digits); returns {bytes, psnr, payloadBits}:
+     * PNG, or JPEG at `quality` with format 'jpeg'. Encoded once, no metadata. payloadBits: 'auto'
+     * (default: the compact 32-bit layout, which survives on smaller copies, when the value fits in
+     * 32 bits), 32 or 64.
      */
-    markImage(input, { key, payload, psnr = 0, payloadBits = 'auto', maxPixels = DEFAULT_MAX_PIXELS }) {
+    markImage(input, { key, payload, psnr = 0, payloadBits = 'auto', format = 'png', quality = 90, maxPixels = DEFAULT_MAX_PIXELS }) {
+      if (format !== 'png' && format !== 'jpeg') throw new FiligraneError('invalid_argument', `unknown format ${format} (png or jpeg)`);
       const bits = payloadBits === 'auto' ? 0 : Number(payloadBits);
       if (bits !== 0 && bits !== 32 && bits !== 64) throw new FiligraneError('invalid_argument', 'payloadBits must be "auto", 32 or 64.');
-      const r = check(feature(module, 'imagemarkEmbed')(pixelBytes(input), String(key), normalisePayload(payload), psnr, bits, maxPixels));
-      return { bytes: r.bytes, psnr: r.psnr, payloadBits: r.payloadBits };
+      const hex = normalisePayload(payload);
+      return withFile(input, (file) => {
+        const r = check(feature(module, 'imagemarkEmbedImage')(file.image(), String(key), hex, psnr, bits));
+        try {
+          return { bytes: encodeHandle(r.image, format, quality), psnr: r.psnr, payloadBits: r.payloadBits };
+        } finally {
+          r.image.delete();
+        }
+      }, { maxPixels });
     },
 
     /** Looks for Filigrane's image mark of `key`: {found, payload, confidence, map, ...}. */
     detectImageMark(input, { key, maxPixels = DEFAULT_MAX_PIXELS }) {
-      return check(feature(module, 'imagemarkDetect')(pixelBytes(input), String(key), maxPixels)).report;
+      return withFile(input, (file) => check(feature(module, 'imagemarkDetectImage')(file.image(), String(key))).report, { maxPixels });
     },
 
     /** Looks for the invisible-watermark marks of Stable Diffusion tools: {found, kind, bitAgreement, ...}. */
     detectSdMark(input, { maxPixels = DEFAULT_MAX_PIXELS } = {}) {
-      return check(feature(module, 'sdmarkDetect')(pixelBytes(input), maxPixels)).report;
+      return withFile(input, (file) => ({
+        ...file.memo('sdmark', () => check(feature(module, 'sdmarkDetectImage')(file.image())).report),
+      }), { maxPixels });
     },
 
     // --- Provenance (core/provenance).
 
-    /** C2PA, XMP, IPTC, EXIF and generator metadata read from the file bytes. */
+    /** C2PA, XMP, IPTC, EXIF and generator metadata read from the file bytes (read once per DecodedImage). */
     provenance(input) {
-      return JSON.parse(check(feature(module, 'readProvenance')(toBytes(input))).json);
+      const read = (bytes) => check(feature(module, 'readProvenance')(bytes)).json;
+      const json = input instanceof DecodedImage ? input.memo('provenance', () => read(input.bytes)) : read(toBytes(input));
+      return JSON.parse(json);
     },
 
     /** Bytes allocated in the WebAssembly heap (for leak checks). */

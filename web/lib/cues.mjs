@@ -224,6 +224,9 @@ export function createCues({ ops, module, loadAsset, progressHook = null }) {
 
   // AVIF/HEIC in the browser: the platform decoder's pixels (ops.pixelBytes).
   const redactRegions = (bytes, options) => redactOps.redact(ops.pixelBytes(bytes), options);
-  return { cues, redactCues, redactBoxes, proposeBoxes: proposedBoxes, nudity, frameCues, redactRegions, cueKinds: () => CUE_KINDS };
+  // Each call decodes its file once, whatever it runs (ops.sharingDecode).
+  const shared = ops.sharingDecode;
+  return { cues: shared(cues), redactCues: shared(redactCues), redactBoxes: shared(redactBoxes), proposeBoxes: proposedBoxes,
+    nudity: shared(nudity), frameCues, redactRegions, cueKinds: () => CUE_KINDS };
 }
 

@@ -132,7 +132,7 @@ export class Filigrane {
   screenApply(bytes: Uint8Array | ArrayBuffer, options: ScreenMarkOptions, call?: CallOptions): Promise<Uint8Array>;
   screenDecode(bytes: Uint8Array | ArrayBuffer, options: { key: string; maxPixels?: number }, call?: CallOptions): Promise<ScreenDecodeReport>;
   /** payloadBits "auto" (default) uses the compact 32-bit layout when the payload is below 2^32: it survives on smaller copies. */
-  markImage(bytes: Uint8Array | ArrayBuffer, options: { key: string; payload: string; psnr?: number; payloadBits?: 'auto' | 32 | 64 }, call?: CallOptions): Promise<{ bytes: Uint8Array; psnr: number; payloadBits: 32 | 64 }>;
+  markImage(bytes: Uint8Array | ArrayBuffer, options: { key: string; payload: string; psnr?: number; payloadBits?: 'auto' | 32 | 64; format?: 'png' | 'jpeg'; quality?: number }, call?: CallOptions): Promise<{ bytes: Uint8Array; psnr: number; payloadBits: 32 | 64 }>;
   detectImageMark(bytes: Uint8Array | ArrayBuffer, options: { key: string }, call?: CallOptions): Promise<ImageMarkReport>;
   detectSdMark(bytes: Uint8Array | ArrayBuffer, options?: DecodeOptions, call?: CallOptions): Promise<SdMarkReport>;
   /** C2PA, XMP, IPTC, EXIF and generator metadata (schema: core/provenance/provenance.h). */
@@ -179,7 +179,11 @@ export class Filigrane {
   frameCues(frame: { width: number; height: number; rgba: Uint8Array }, options?: {
     faces?: boolean; nsfw?: boolean; text?: boolean;
   }): Promise<FrameCues>;
-  heapStats(): Promise<{ allocatedBytes: number }>;
+  heapStats(): Promise<{ allocatedBytes: number; decodes: number }>;
+  /** Frees the file the worker keeps decoded (calls for the same bytes share one decode). */
+  closeFiles(): Promise<null>;
+  /** How often the worker's open file was decoded, and decodes in the module overall. */
+  fileStats(): Promise<{ open: boolean; decodes: number; moduleDecodes: number }>;
   dispose(): void;
 }
 

@@ -155,6 +155,19 @@ export class Filigrane {
     return this.#call('heapStats', []);
   }
 
+  /**
+   * The worker keeps the last file it was given decoded (calls for the same
+   * bytes share that one decode); this frees it now rather than at the next file.
+   */
+  closeFiles() {
+    return this.#call('closeFiles', []);
+  }
+
+  /** {open, decodes (of the open file), moduleDecodes (all files)}: for tests that a file is decoded once. */
+  fileStats() {
+    return this.#call('fileStats', []);
+  }
+
   /** Stops the worker; pending calls reject with code "disposed". */
   dispose() {
     this.#stop(new FiligraneError('disposed', 'Filigrane was disposed'));

@@ -3,7 +3,12 @@
 // {id, ok: true, result} or {id, ok: false, error: {code, message, status}},
 // and {id, progress: {what, loaded, total}} while a model downloads.
 // Pixel buffers travel as transferables, so nothing is copied twice.
+// The file a call names is decoded once and kept (FileCache, one file): the
+// page's calls for the same file (info, preview, provenance, marks, verdict,
+// cues) all run on that one DecodedImage; the next file closes it, as does
+// `closeFiles`.
 import createFiligraneCore from './filigrane_web.mjs';
+import { FileCache } from './decoded-image.mjs';
 import { createCoreOps, platformDecodedFormat, DEFAULT_MAX_PIXELS } from './core-ops.mjs';
 import { createAnalysis } from './analysis.mjs';
 import { createCues } from './cues.mjs';
@@ -118,8 +123,10 @@ async function loadC2paWasm() {
   return c2pa;
 }
 
+let files = null; // FileCache over the module, once it is ready
 const ready = createFiligraneCore().then((module) => {
   const ops = createCoreOps(module);
+  files = new FileCache((bytes) => ops.open(bytes));
   const loadAsset = async (name, spec) => {
     const response = await fetchPackFile(new URL(spec.url, MODELS_URL));
     if (!response.ok) throw new FiligraneError('model_unavailable', `a file of the ${name} model could not be downloaded`);
@@ -138,11 +145,12 @@ function transferablesOf(result) {
 
 /**
  * AVIF and HEIC, which the core has no decoder for, through the browser's own
- * decoder: the pixels become a PNG the core reads (provenance still reads the
+ * decoder: its pixels become the file's decode (provenance still reads the
  * original file). Where the browser cannot decode the file either, the core's
  * own words ("needs a browser that decodes AVIF") reach the person.
  */
-async function decodeWithPlatform(ops, bytes, format) {
+async function decodeWithPlatform(file, format) {
+  const bytes = file.bytes;
   if (typeof createImageBitmap !== 'function' || typeof OffscreenCanvas !== 'function') return;
   let bitmap;
   try {
@@ -158,7 +166,7 @@ async function decodeWithPlatform(ops, bytes, format) {
     const context = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true });
     context.drawImage(bitmap, 0, 0);
     const rgba = new Uint8Array(context.getImageData(0, 0, width, height).data.buffer);
-    ops.usePlatformDecode(bytes, { format, png: ops.encode({ width, height, rgba }) });
+    file.adoptPlatformPixels(format, { width, height, rgba });
   } finally {
     bitmap.close();
   }
@@ -180,11 +188,25 @@ self.onmessage = (event) => {
         self.postMessage({ id, ok: true, result: await providerChoice });
         return;
       }
+      if (op === 'closeFiles') {
+        files.close();
+        self.postMessage({ id, ok: true, result: null });
+        return;
+      }
+      if (op === 'fileStats') {
+        // Tests: how often the open file was decoded, and decodes in the module overall.
+        self.postMessage({ id, ok: true, result: { open: Boolean(files.current), decodes: files.current?.decodes ?? 0, moduleDecodes: ops.heapStats().decodes } });
+        return;
+      }
       if (typeof ops[op] !== 'function') throw new FiligraneError('invalid_argument', `unknown operation ${op}`);
       currentProgress = (progress) => self.postMessage({ id, progress });
       if (args[0] instanceof ArrayBuffer) args[0] = new Uint8Array(args[0]);
-      const platformFormat = platformDecodedFormat(args[0]);
-      if (platformFormat) await decodeWithPlatform(ops, args[0], platformFormat);
+      if (args[0] instanceof Uint8Array) {
+        const file = files.get(args[0]);
+        const platformFormat = file.decodes === 0 ? platformDecodedFormat(file) : null;
+        if (platformFormat) await decodeWithPlatform(file, platformFormat);
+        args[0] = file;
+      }
       const result = await ops[op](...args);
       self.postMessage({ id, ok: true, result }, transferablesOf(result));
     } catch (err) {

@@ -57,10 +57,15 @@ export function createAnalysis({ ops, loadC2paWasm }) {
     }
   }
 
-  async function aiVerdict(bytes, { detector = true, onProgress } = {}) {
-    const provenance = await provenanceReport(bytes);
+  /**
+   * `precomputed` lets a caller that already ran provenanceReport and/or
+   * detectSdMark on these bytes (the scan command) pass their results, so the
+   * C2PA check and the pixel decode are not done twice.
+   */
+  async function aiVerdict(bytes, { detector = true, onProgress, precomputed = {} } = {}) {
+    const provenance = precomputed.provenance ?? await provenanceReport(bytes);
     // Decodes the pixels (a damaged file fails here, with its own error).
-    const sdmark = ops.detectSdMark(bytes);
+    const sdmark = precomputed.sdmark ?? ops.detectSdMark(bytes);
     const pixels = detector ? await pixelDetector(bytes, { onProgress }) : null;
     if (pixels?.error && INPUT_ERRORS.has(pixels.error.code)) {
       throw new FiligraneError(pixels.error.code, pixels.error.message);

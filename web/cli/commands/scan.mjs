@@ -3,6 +3,7 @@
 // shardable; and --summary for the counts and an HTML report.
 import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
 import { keysToTry } from '../../lib/leak-check.mjs';
 import { loadKeyFile } from '../../screenmark/server/handler.mjs';
 import { UsageError, parseCommandArgs } from '../cli-support.mjs';
@@ -67,6 +68,11 @@ export default {
     if ((values['key-file'] || values.key?.length) && !checks.includes('marks')) throw new UsageError('--key-file and --key are for the marks check');
     const keyring = values['key-file'] ? await loadKeyFile(values['key-file']) : null;
     const keys = (keyring || values.key?.length) ? await keysToTry({ keyring, plainKeys: values.key ?? [] }) : [];
+    // WebAssembly runs on V8's baseline compiler only: measured here, the
+    // optimising tier's background compiles of ONNX Runtime cost as much as
+    // they saved over a scan, held the process for seconds at exit when two
+    // or more workers had run models, and added about 60% to peak memory.
+    if (process.env.FILIGRANE_SCAN_WASM_OPTIMISE !== '1') setFlagsFromString('--liftoff-only');
     return runScan({
       inputs: positionals, checks, out: values.out ?? null, resume: Boolean(values.resume), jobs, shard,
       timeoutMs: timeout * 1000, maxFileBytes: Math.round(maxMb * 1e6), thorough: Boolean(values.thorough), keys, quiet: Boolean(values.quiet),

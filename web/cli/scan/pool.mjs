@@ -119,6 +119,13 @@ export class ScanPool {
       slot.retired = true;
       if (slot.task) clearTimeout(slot.task.timer);
     }
-    await Promise.allSettled(this.slots.map((s) => s.worker.terminate()));
+    await Promise.allSettled(this.slots.map(async (s) => {
+      if (s.task) return s.worker.terminate();
+      const exited = new Promise((resolve) => s.worker.once('exit', resolve));
+      s.worker.postMessage({ close: true });
+      const timer = setTimeout(() => s.worker.terminate(), 5000);
+      await exited;
+      clearTimeout(timer);
+    }));
   }
 }

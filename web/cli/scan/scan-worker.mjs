@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { constants, createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createFiligraneNode } from '../../lib/node.mjs';
+import { releaseModelSessions } from '../../lib/models.mjs';
 import { checkLeak } from '../../lib/leak-check.mjs';
 import { FiligraneError } from '../../lib/errors.mjs';
 import { sniffFormat } from './format.mjs';
@@ -97,7 +98,12 @@ async function runChecks(id, file, bytes) {
   return results;
 }
 
-parentPort.on('message', async ({ id, path: file, knownSha256 }) => {
+parentPort.on('message', async ({ id, path: file, knownSha256, close }) => {
+  if (close) {
+    // Release ONNX Runtime's sessions before the thread ends.
+    await releaseModelSessions().catch(() => {});
+    process.exit(0);
+  }
   try {
     const read = await readFileChecked(file);
     if (read.sha256 && knownSha256?.includes(read.sha256)) {

@@ -227,7 +227,7 @@ test('wrong usage exits 64; existing results are never overwritten without --res
 test('--summary counts verdicts, cue kinds and errors and writes an HTML report that loads nothing', () => {
   const dir = imageFolder('summary', 3);
   copyFileSync(corpus('malformed/png-cut-50.png'), path.join(dir, 'zz-damaged.png'));
-  copyFileSync(corpus('redact/meta.jpg'), path.join(dir, 'meta.jpg'));
+  copyFileSync(corpus('redact/meta.png'), path.join(dir, 'meta.png'));
   const out = path.join(work, 'summary.jsonl');
   assert.equal(scan([dir, '--checks', 'provenance,ai,cues', '--out', out, '--quiet']).status, 2);
   const r = spawnSync(CLI, ['scan', '--summary', out, '--json'], { cwd: root, encoding: 'utf8' });
@@ -237,7 +237,8 @@ test('--summary counts verdicts, cue kinds and errors and writes an HTML report 
   assert.equal(s.failed, 1);
   assert.equal(Object.values(s.verdicts).reduce((a, b) => a + b, 0), 5);
   assert.equal(s.errors['ai: corrupt_data'], 1);
-  assert.ok(s.metadata.gps >= 1, JSON.stringify(s.metadata));
+  assert.equal(s.metadata['generator-prompt'], 1, JSON.stringify(s.metadata));
+  assert.ok(s.flagged >= 1);
   const html = readFileSync(s.html, 'utf8');
   assert.match(html, /Content-Security-Policy" content="default-src 'none'; img-src data:/);
   assert.match(html, /<img src="data:image\/jpeg;base64,/);

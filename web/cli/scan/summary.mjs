@@ -182,7 +182,7 @@ async function htmlReport(results, { counts, flagged, failed }, maxThumbnails) {
       : `<div class="thumb none">${escapeHtml(thumb.note)}</div>`;
     cards.push(`<li>${picture}<p class="path">${escapeHtml(line.path)}</p><ul>${reasons.map((r) => `<li>${escapeHtml(r)}</li>`).join('')}</ul></li>`);
   }
-  const failures = failed.length ? `<h2>Files with errors (${counts.failedFiles})</h2><table><tr><th>file</th><th>error</th></tr>${failed.map((f) =>
+  const failures = failed.length ? `<h2>Files with errors (${counts.failedFiles})</h2><table class="errors"><tr><th>file</th><th>error</th></tr>${failed.map((f) =>
     `<tr><td>${escapeHtml(f.path)}</td><td>${f.errors.map((e) => `${escapeHtml(e.check)}: <code>${escapeHtml(e.code)}</code> ${escapeHtml(e.message ?? '')}`).join('<br>')}</td></tr>`).join('')}</table>` : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -195,6 +195,7 @@ async function htmlReport(results, { counts, flagged, failed }, maxThumbnails) {
 body { font: 15px/1.45 system-ui, sans-serif; color: var(--fg); background: var(--bg); margin: 0 auto; padding: 1rem; max-width: 72rem; }
 table { border-collapse: collapse; margin-bottom: 1rem; } th, td { text-align: left; padding: .2rem .8rem .2rem 0; border-bottom: 1px solid var(--line); vertical-align: top; }
 td { font-variant-numeric: tabular-nums; } code { font-size: .9em; }
+table.errors { width: 100%; table-layout: fixed; } table.errors td { overflow-wrap: anywhere; }
 .summary { color: var(--muted); }
 ul.cards { list-style: none; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(220px, 1fr)); gap: 1rem; }
 ul.cards > li { border: 1px solid var(--line); border-radius: 8px; padding: .6rem; overflow-wrap: anywhere; }

@@ -211,6 +211,24 @@ test('folders: symbolic links out of the tree are not followed; links inside are
   assert.match(r.stderr, /outside-link\.png: symbolic link out of the tree/);
 });
 
+test('marks: with --key-file, Filigrane\'s own photo mark is found and named', () => {
+  const dir = path.join(work, 'marked');
+  mkdirSync(dir);
+  const key = path.join(work, 'site.key');
+  assert.equal(spawnSync(CLI, ['screen', 'keygen', key], { cwd: root }).status, 0);
+  const mark = spawnSync(CLI, ['mark', '--key-file', key, '--payload', '00000000deadbeef', corpus('photo.jpg'), path.join(dir, 'marked.png')], { cwd: root, encoding: 'utf8' });
+  assert.equal(mark.status, 0, mark.stderr);
+  copyFileSync(corpus('gradient.png'), path.join(dir, 'plain.png'));
+  const r = scan([dir, '--checks', 'marks', '--key-file', key, '--quiet']);
+  assert.equal(r.status, 0, r.stderr);
+  const [marked, plain] = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  assert.equal(marked.marks.filigrane.found, true);
+  assert.equal(marked.marks.filigrane.marks[0].payload, '00000000deadbeef');
+  assert.equal(marked.marks.filigrane.marks[0].keyId, 'k1');
+  assert.equal(plain.marks.filigrane.found, false);
+  assert.equal(plain.marks.sd.found, false);
+});
+
 test('wrong usage exits 64; existing results are never overwritten without --resume', () => {
   assert.equal(scan(['tests/corpus/photo.jpg', '--checks', 'ai,frobnicate']).status, 64);
   assert.equal(scan(['tests/corpus/photo.jpg', '--shard', '3/3']).status, 64);

@@ -103,7 +103,7 @@ export class ScanPool {
     const task = slot.task;
     if (!task) return;
     const seconds = this.timeoutMs / 1000;
-    const what = task.current ? `the ${task.current} check` : 'reading the file';
+    const what = task.current ? `the ${task.current} check` : 'reading the file (or loading the engine)';
     this.#retire(slot, { code: 'timeout', message: `${what} did not finish within ${seconds} s (--file-timeout) and was stopped` });
   }
 

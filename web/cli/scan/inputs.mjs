@@ -90,12 +90,12 @@ async function* stdinList(input) {
  * @returns {AsyncGenerator<{path: string, error?: {code, message}}>}
  *   an entry with `error` is an input that cannot be scanned (missing, unlistable)
  */
-export async function* scanInputs(inputs, { shard = null, stdin = process.stdin, onSkip = () => {} } = {}) {
+export async function* scanInputs(inputs, { shard = null, stdin = null, onSkip = () => {} } = {}) {
   const notes = { skipped: onSkip };
   const keep = (p) => !shard || shardOf(p, shard.count) === shard.index;
   for (const input of inputs) {
     if (input === '-') {
-      for await (const item of stdinList(stdin)) yield* expand(item.path, notes, keep);
+      for await (const item of stdinList(stdin ?? process.stdin)) yield* expand(item.path, notes, keep);
       continue;
     }
     yield* expand(input, notes, keep);

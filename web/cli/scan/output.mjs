@@ -33,7 +33,8 @@ function completeLength(fd) {
  * done = Map path -> [sha256...], lines, failed (lines recording failures).
  */
 export async function openResults(file, { resume }) {
-  const fd = openSync(file, resume ? 'a+' : 'wx');
+  // Without --resume the command has already refused a file that holds results.
+  const fd = openSync(file, resume ? 'a+' : 'w');
   const state = { fd, done: new Map(), lines: 0, failed: 0, cut: 0 };
   if (!resume) return state;
   const keep = completeLength(fd);

@@ -1,5 +1,6 @@
 // `filigrane scan`: every file of the inputs through the chosen checks on
 // --jobs worker threads, one JSON line per file in input order, resumable.
+import path from 'node:path';
 import { scanInputs } from './inputs.mjs';
 import { ScanPool } from './pool.mjs';
 import { closeResults, lineFailed, openResults, writeLine } from './output.mjs';
@@ -107,10 +108,13 @@ export async function runScan(o) {
   process.on('SIGTERM', onTerm);
 
   const running = new Set();
+  const outResolved = o.out ? path.resolve(o.out) : null;
   let index = 0;
   try {
     for await (const item of scanInputs(o.inputs, { shard: o.shard, stdin: o.stdin, onSkip: (why, p) => skippedNotes.push(`${p}: ${why}`) })) {
       if (stopping) break;
+      // The results file itself may sit in the folder being scanned.
+      if (outResolved && path.resolve(item.path) === outResolved) continue;
       const at = index++;
       if (item.error) {
         complete(at, lineFor(item.path, checks, { error: item.error }));

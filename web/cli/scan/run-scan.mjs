@@ -143,9 +143,11 @@ export async function runScan(o) {
   const elapsed = (Date.now() - stats.started) / 1000;
   if (showProgress) stderr.write('\r\x1b[K');
   for (const note of skippedNotes) say(`filigrane: skipped ${note}\n`);
-  const peakMb = process.resourceUsage().maxRSS / 1024;
+  const usage = process.resourceUsage();
+  const peakMb = usage.maxRSS / 1024;
+  const cpuSeconds = (usage.userCPUTime + usage.systemCPUTime) / 1e6; // every thread of the process
   say(`filigrane: scanned ${stats.written} file(s) in ${elapsed.toFixed(1)} s (${(stats.written / Math.max(elapsed, 1e-3)).toFixed(2)} files/s, `
     + `${o.jobs} job(s))${stats.skipped ? `, ${stats.skipped} already in the output` : ''}, ${stats.failed} with errors; `
-    + `peak memory ${Math.round(peakMb)} MB\n`);
+    + `peak memory ${Math.round(peakMb)} MB, CPU time ${cpuSeconds.toFixed(1)} s\n`);
   return stats.failed + state.failed > 0 ? SCAN_EXIT.someFailed : SCAN_EXIT.ok;
 }

@@ -157,6 +157,8 @@ const md = [
   `Per file, scan is ${f(cliPerFile / (aiScan.seconds / list.length), 1)}× faster over the ${list.length} files and ${f(cliPerFile / (aiSample.seconds / sample.length), 1)}× over the same ${sample.length}`
     + ` (target at least 5×): the module, ONNX Runtime and the detector load once per worker, not once per file.`,
   '',
+  `Command: \`node tools/bench_scan.mjs ${outPath} ${args.filter((a) => a !== outPath).join(' ')}\`.`.replace(' `.', '`.'),
+  '',
 ];
 writeFileSync(outPath, md.join('\n'));
 console.error(`wrote ${outPath}`);

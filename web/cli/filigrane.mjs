@@ -42,8 +42,8 @@ async function main(argv) {
     process.stdout.write(`Usage: filigrane ${command.usage}\n\n${command.summary}\n`);
     return EXIT.ok;
   }
-  await command.run(rest);
-  return EXIT.ok;
+  // A command may return its own exit code (scan: 2 when some file failed).
+  return (await command.run(rest)) ?? EXIT.ok;
 }
 
 try {

@@ -72,18 +72,22 @@ export function createAnalysis({ ops, loadC2paWasm }) {
   }
 
   /**
-   * @param {{detector?: boolean, provenance?: boolean, thumbnails?: boolean, onProgress?: Function}} [options]
+   * @param {{detector?: boolean, pixels?: boolean, provenance?: boolean, thumbnails?: boolean, onProgress?: Function,
+   *   precomputed?: {provenance?: object, sdmark?: object}}} [options]
    *   provenance: also return the full provenance report (`provenance`), so a
-   *   page validates once; thumbnails: with the manifests' thumbnail bytes
+   *   page validates once; thumbnails: with the manifests' thumbnail bytes;
+   *   precomputed: results of provenanceReport and/or detectSdMark a caller
+   *   (the scan command) already has, so they are not computed twice
    */
   async function aiVerdict(bytes, {
     detector = true, pixels: readPixels = true, provenance: withProvenance = false, thumbnails = false, onProgress,
+    precomputed = {},
   } = {}) {
-    const provenance = await provenanceReport(bytes, { thumbnails });
+    const provenance = precomputed.provenance ?? await provenanceReport(bytes, { thumbnails });
     // Decodes the pixels (a damaged file fails here, with its own error).
     // pixels: false gives the metadata-only verdict a page can show at once
     // (no full decode: no generator-mark check, no detector).
-    const sdmark = readPixels ? ops.detectSdMark(bytes) : null;
+    const sdmark = readPixels ? (precomputed.sdmark ?? ops.detectSdMark(bytes)) : null;
     const pixels = readPixels && detector ? await pixelDetector(bytes, { onProgress }) : null;
     if (pixels?.error && INPUT_ERRORS.has(pixels.error.code)) {
       throw new FiligraneError(pixels.error.code, pixels.error.message);

@@ -6,5 +6,6 @@ import provenance from './provenance.mjs';
 import ai from './ai.mjs';
 import check from './check.mjs';
 import { cues, redact } from './cues.mjs';
+import scan from './scan.mjs';
 
-export const commands = [info, screen, check, mark, detect, sdmark, provenance, ai, cues, redact];
+export const commands = [info, screen, check, mark, detect, sdmark, provenance, ai, cues, redact, scan];

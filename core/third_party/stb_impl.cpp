@@ -13,6 +13,24 @@
 #define STB_IMAGE_IMPLEMENTATION
 #define STB_IMAGE_WRITE_IMPLEMENTATION
 #define STBI_WRITE_NO_STDIO
+#include <cstdlib>
+
+// PNG's deflate goes through zlib (in the core already, for TIFF): several
+// times faster than stb's own deflate at a similar size, which matters for
+// a 12 MP redaction written as PNG. stb frees the result with STBIW_FREE.
+#include <zlib.h>
+static unsigned char* filigrane_png_deflate(unsigned char* data, int length, int* out_length, int /*stb_level*/) {
+  uLongf size = compressBound(static_cast<uLong>(length));
+  auto* out = static_cast<unsigned char*>(malloc(size));
+  if (out == nullptr) return nullptr;
+  if (compress2(out, &size, data, static_cast<uLong>(length), 6) != Z_OK) {
+    free(out);
+    return nullptr;
+  }
+  *out_length = static_cast<int>(size);
+  return out;
+}
+#define STBIW_ZLIB_COMPRESS filigrane_png_deflate
 
 #if defined(__GNUC__) || defined(__clang__)
 #pragma GCC diagnostic push

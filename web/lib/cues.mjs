@@ -99,7 +99,7 @@ export function createCues({ ops, module, loadAsset, progressHook = null }) {
           box: { x: Math.round(f.x * scaleX), y: Math.round(f.y * scaleY), width: Math.round(f.width * scaleX), height: Math.round(f.height * scaleY) },
           score: f.score,
         }));
-        result.face_scan = { mode, min_face: Math.ceil(found.minFace * Math.max(scaleX, scaleY)), tiles: found.tiles };
+        result.face_scan = { mode, min_face: Math.ceil(found.minFace * Math.max(scaleX, scaleY)), tiles: found.tiles, skipped: found.skipped };
       });
     }
     if (nsfw) {

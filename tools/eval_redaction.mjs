@@ -12,7 +12,8 @@
 // 4. Time and peak memory, 1/3/12 MP, quick and thorough, CLI and Chromium,
 //    and the time from output written to process exit.
 //
-//   node tools/eval_redaction.mjs [bench/redaction.md] [--images N] [--skip faces,speed,strength]
+//   node tools/eval_redaction.mjs [bench/redaction.md] [--images N] [--skip screens,faces,speed,strength]
+//        [--before DIR --before-site DIR] (time and memory of another checkout beside this one) [--sizes 1MP,12MP]
 import { chromium } from 'playwright-core';
 import { readFileSync, writeFileSync, mkdirSync, mkdtempSync, existsSync, readdirSync, statSync, rmSync } from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';
@@ -416,46 +417,28 @@ async function falseFacesSection() {
 }
 
 // ---------- speed and memory ----------
-function timeCommand(args) {
+function timeCommand(args, cwd = root) {
   return new Promise((resolve) => {
     const started = Date.now();
-    const child = spawn('/usr/bin/time', ['-f', '%e %M', path.join(root, 'filigrane'), ...args], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn('/usr/bin/time', ['-f', '%e %U %S %M', path.join(cwd, 'filigrane'), ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => { stderr += d; });
     child.on('exit', (code) => {
       const exited = Date.now();
-      const [seconds, kb] = stderr.trim().split('\n').at(-1).split(' ').map(Number);
-      resolve({ code, seconds, peakMb: kb / 1024, exited, started, stderr });
+      const [seconds, user, system, kb] = stderr.trim().split('\n').at(-1).split(' ').map(Number);
+      resolve({ code, seconds, cpu: user + system, peakMb: kb / 1024, exited, started, stderr });
     });
   });
 }
 
-async function speedSection() {
-  const core = await createFiligraneNode();
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'filigrane-eval-speed-'));
-  const source = path.join(SHARED, 'data', 'people', '3.jpg');
-  if (!existsSync(source)) return '## Speed\n\nSkipped: ../shared/data/people is absent.\n';
-  const sizes = [['1 MP', 1152, 864], ['3 MP', 2000, 1500], ['12 MP', 4000, 3000]];
-  const files = sizes.map(([label, w, h]) => {
-    const file = path.join(tmp, `${label.replace(' ', '')}.jpg`);
-    writeFileSync(file, core.resize(readFileSync(source), { width: w, height: h, filter: 'lanczos3', format: 'jpeg', quality: 90 }));
-    return { label, file, w, h };
-  });
-  const rows = [];
-  for (const f of files) {
-    const quick = await timeCommand(['cues', f.file]);
-    const output = path.join(tmp, `out-${f.label.replace(' ', '')}.png`);
-    const thorough = await timeCommand(['redact', f.file, output, '--faces', '--pii']);
-    const gap = existsSync(output) ? thorough.exited - statSync(output).mtimeMs : NaN;
-    rows.push(`| ${f.label} (${f.w} × ${f.h}) | CLI | ${quick.seconds.toFixed(1)} s, ${quick.peakMb.toFixed(0)} MB | ${thorough.seconds.toFixed(1)} s, ${thorough.peakMb.toFixed(0)} MB | ${Math.round(gap)} ms |`);
-    console.log(rows.at(-1));
-  }
-  // Chromium: the page's engine (worker, ONNX Runtime Web) on the same files.
-  const b = await openApp();
+// One Chromium page of a site build: quick and thorough times per file (models warmed up untimed).
+async function chromiumTimes(siteRoot, files) {
+  const b = await openApp(siteRoot ? { root: siteRoot } : undefined);
+  const times = [];
   try {
     for (const f of files) {
       const bytes = readFileSync(f.file).toString('base64');
-      const t = await b.page.evaluate(async (b64) => {
+      times.push(await b.page.evaluate(async (b64) => {
         const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
         const { Filigrane } = await import('/lib/filigrane.mjs');
         const { proposedBoxes } = await import('/lib/redact-boxes.mjs');
@@ -471,24 +454,66 @@ async function speedSection() {
         const boxes = proposedBoxes(found, { faces: true, pii: true, nsfw: false });
         await engine.redactBoxes(data, boxes, { style: 'fill' });
         const thorough = performance.now() - t0;
-        const heap = (await engine.heapStats()).allocatedBytes;
         engine.dispose();
-        return { quick, thorough, heap };
-      }, bytes);
-      rows.push(`| ${f.label} (${f.w} × ${f.h}) | Chromium | ${(t.quick / 1000).toFixed(1)} s | ${(t.thorough / 1000).toFixed(1)} s, WebAssembly heap ${Math.round(t.heap / 1048576)} MB | – |`);
-      console.log(rows.at(-1));
+        return { quick, thorough };
+      }, bytes));
     }
   } finally {
     await b.close();
   }
+  return times;
+}
+
+// `before`: another checkout (with ./filigrane, and its build) and its site
+// build, run on the same files in turn with this one, so both share the
+// machine's load at the same moments.
+async function speedSection({ before = null, beforeSite = null, sizes: only = null } = {}) {
+  const core = await createFiligraneNode();
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'filigrane-eval-speed-'));
+  const source = path.join(SHARED, 'data', 'people', '3.jpg');
+  if (!existsSync(source)) return '## Time and memory\n\nSkipped: ../shared/data/people is absent.\n';
+  const sizes = [['1 MP', 1152, 864], ['3 MP', 2000, 1500], ['12 MP', 4000, 3000]].filter(([label]) => !only || only.includes(label.replace(' ', '')));
+  const files = sizes.map(([label, w, h]) => {
+    const file = path.join(tmp, `${label.replace(' ', '')}.jpg`);
+    writeFileSync(file, core.resize(readFileSync(source), { width: w, height: h, filter: 'lanczos3', format: 'jpeg', quality: 90 }));
+    return { label, file, w, h };
+  });
+  const trees = before ? [['before', before], ['after', root]] : [['', root]];
+  const cell = (t) => `${t.seconds.toFixed(1)} s (CPU ${t.cpu.toFixed(1)} s), ${t.peakMb.toFixed(0)} MB`;
+  const rows = [];
+  for (const f of files) {
+    const runs = {};
+    for (const [name, dir] of trees) {
+      const quick = await timeCommand(['cues', f.file], dir);
+      const output = path.join(tmp, `out-${name}-${f.label.replace(' ', '')}.png`);
+      const thorough = await timeCommand(['redact', f.file, output, '--faces', '--pii'], dir);
+      const gap = existsSync(output) ? thorough.exited - statSync(output).mtimeMs : NaN;
+      runs[name] = { quick, thorough, gap };
+    }
+    const join = (pick) => trees.map(([name]) => pick(runs[name])).join(' → ');
+    rows.push(`| ${f.label} (${f.w} × ${f.h}) | CLI | ${join((r) => cell(r.quick))} | ${join((r) => cell(r.thorough))} | ${join((r) => `${Math.round(r.gap)} ms`)} |`);
+    console.log(rows.at(-1));
+  }
+  // Chromium: the page's engine (worker, ONNX Runtime Web) on the same files.
+  const sites = before ? [['before', beforeSite], ['after', null]] : [['', null]];
+  const chromium = {};
+  for (const [name, site] of sites) chromium[name] = await chromiumTimes(site, files);
+  files.forEach((f, i) => {
+    const join = (pick) => sites.map(([name]) => `${(pick(chromium[name][i]) / 1000).toFixed(1)} s`).join(' → ');
+    rows.push(`| ${f.label} (${f.w} × ${f.h}) | Chromium | ${join((t) => t.quick)} | ${join((t) => t.thorough)} | – |`);
+    console.log(rows.at(-1));
+  });
   rmSync(tmp, { recursive: true, force: true });
   return [
     '## Time and memory',
     '',
-    `Photos: ../shared/data/people/3.jpg resized (lanczos3) to each size, JPEG 90. ${os.cpus().length} cores, shared with other jobs. ` +
+    `Photos: ../shared/data/people/3.jpg resized (lanczos3) to each size, JPEG 90. ${os.cpus().length} cores, shared with other agents' builds and tests ` +
+      `while this ran (load average ${os.loadavg()[0].toFixed(1)} at the end), so wall-clock times are several times what an idle machine gives; ` +
+      'CPU time (user + system of the process) is the steadier measure. ' +
       'Quick: `filigrane cues IN` (quick face scan, one OCR reading, nudity). Thorough: `filigrane redact IN OUT --faces --pii` (faces down to 24 px at full size, ' +
-      'OCR with the second look, codes, then covering and writing the PNG). Time and peak resident memory from `/usr/bin/time`; models load in each run. ' +
-      'Exit gap: from the output file\'s modification time to the process\'s exit. Chromium: the page\'s worker, models already cached, thorough = cues + redactBoxes.',
+      'OCR with the second look, codes, then covering and writing the PNG). Wall time, CPU time and peak resident memory from `/usr/bin/time`; models load in each run. ' +
+      'Exit gap: from the output file\'s modification time to the process\'s exit. Chromium: the page\'s worker, models already cached, thorough = cues + redactBoxes.' +
+      (before ? ' Each cell: before → after, run in turn on the same files.' : ''),
     '',
     '| photo | where | quick | thorough | output written → exit |',
     '|---|---|---:|---:|---:|',
@@ -503,13 +528,16 @@ async function main() {
   const images = Number(flag('--images', 60));
   const only = flag('--only', null);
   const skip = new Set(String(flag('--skip', '')).split(',').filter(Boolean));
+  const before = flag('--before', null);
+  const beforeSite = flag('--before-site', null);
+  const speedSizes = flag('--sizes', null);
   const out = args[0] ?? path.join(root, 'bench', 'redaction.md');
   const started = Date.now();
   const sections = [];
   if (!skip.has('screens')) sections.push(await screenshotSection({ images, only: only ? only.split(',').map(Number) : null }));
   if (!skip.has('strength')) sections.push(await faceStrengthSection());
   if (!skip.has('faces')) sections.push(await falseFacesSection());
-  if (!skip.has('speed')) sections.push(await speedSection());
+  if (!skip.has('speed')) sections.push(await speedSection({ before, beforeSite, sizes: speedSizes?.split(',') ?? null }));
   const md = [
     '# Redaction: what it finds, what is left, how fast',
     '',

@@ -261,6 +261,33 @@ void find_ipv4(std::string_view s, Claims& claims, std::vector<ByteMatch>& out) 
   }
 }
 
+// National number lengths (digits after the country code) of common
+// country codes (ITU-T E.164 national plans): an international number of
+// another length is a truncated or joined reading ("+44207946" is "+44 20
+// 7946 ..." cut short), not a number to call.
+struct CountryLength {
+  const char* code;
+  size_t min, max;
+};
+constexpr CountryLength kCountryLengths[] = {
+    {"1", 10, 10},  {"7", 10, 10},  {"30", 10, 10}, {"31", 9, 9},   {"32", 8, 9},   {"33", 9, 9},  {"34", 9, 9},
+    {"36", 8, 9},   {"39", 6, 11},  {"41", 9, 9},   {"44", 9, 10},  {"45", 8, 8},   {"46", 7, 10}, {"47", 8, 8},
+    {"48", 9, 9},   {"49", 6, 13},  {"61", 9, 9},   {"81", 9, 10},  {"82", 8, 10},  {"86", 10, 11}, {"91", 10, 10},
+    {"351", 9, 9},  {"352", 6, 11}, {"353", 7, 9},  {"358", 5, 12},
+};
+
+// False when `d` (the digits after '+' or "00") starts with a known country
+// code and the rest has a length that country never uses.
+bool plausible_international(std::string_view d) {
+  for (const auto& c : kCountryLengths) {
+    const std::string_view code(c.code);
+    if (d.substr(0, code.size()) != code) continue;
+    const size_t national = d.size() - code.size();
+    return national >= c.min && national <= c.max;
+  }
+  return true;
+}
+
 void find_phones(std::string_view s, Claims& claims, std::vector<ByteMatch>& out) {
   static const char* const kLabels[] = {"tel", "tél", "phone", "mobile", "mobil", "cell", "fax", "handy", "móvil", "movil", "portable", "call", nullptr};
   for (size_t i = 0; i < s.size(); ++i) {
@@ -280,7 +307,8 @@ void find_phones(std::string_view s, Claims& claims, std::vector<ByteMatch>& out
     const std::string_view run = s.substr(i, end - i);
     const std::string d = digits_of(run);
     bool phone = false;
-    if (plus || (d.size() >= 2 && d[0] == '0' && d[1] == '0' && !bracket)) {
+    const bool international = plus || (d.size() >= 2 && d[0] == '0' && d[1] == '0' && !bracket);
+    if (international) {
       phone = d.size() >= 8 + (plus ? 0 : 2) && d.size() <= 15 + (plus ? 0 : 2);
     } else if (date_at(s, i) != i) {
       phone = false;  // a date, not a number to call
@@ -294,6 +322,8 @@ void find_phones(std::string_view s, Claims& claims, std::vector<ByteMatch>& out
     }
     const bool labelled = label_before(s, i, 12, kLabels);
     if (!phone && d.size() >= 7 && d.size() <= 15 && labelled) phone = true;
+    // A country code with a number of the wrong length is a misreading, label or not.
+    if (phone && international && !plausible_international(std::string_view(d).substr(plus ? 0 : 2))) phone = false;
     // Digits glued to a word ("ABNA0417164300", "XX0123456789") are codes, unless the word is a phone label.
     // (The end of an e-mail matched just before is no such word.)
     if (phone && !plus && i > 0 && is_alpha(s[i - 1]) && claims.free(i - 1, i) && !labelled) phone = false;

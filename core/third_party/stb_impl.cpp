@@ -13,6 +13,25 @@
 #define STB_IMAGE_IMPLEMENTATION
 #define STB_IMAGE_WRITE_IMPLEMENTATION
 #define STBI_WRITE_NO_STDIO
+#include <cstdlib>
+
+// PNG's deflate goes through zlib (in the core already, for TIFF) at level 2:
+// a 12 MP redaction encodes in a third of the time of stb's own deflate
+// (1.1 s vs 3.4 s of CPU in WebAssembly) and the file is smaller (7.9 vs
+// 9.7 MB). stb frees the result with STBIW_FREE.
+#include <zlib.h>
+static unsigned char* filigrane_png_deflate(unsigned char* data, int length, int* out_length, int /*stb_level*/) {
+  uLongf size = compressBound(static_cast<uLong>(length));
+  auto* out = static_cast<unsigned char*>(malloc(size));
+  if (out == nullptr) return nullptr;
+  if (compress2(out, &size, data, static_cast<uLong>(length), 2) != Z_OK) {
+    free(out);
+    return nullptr;
+  }
+  *out_length = static_cast<int>(size);
+  return out;
+}
+#define STBIW_ZLIB_COMPRESS filigrane_png_deflate
 
 #if defined(__GNUC__) || defined(__clang__)
 #pragma GCC diagnostic push

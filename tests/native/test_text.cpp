@@ -87,6 +87,14 @@ TEST_CASE("text: phone numbers, international and national") {
   CHECK(finds("415-555-2671", "phone", "415-555-2671"));
   CHECK(finds("0044 20 7946 0958", "phone", "0044 20 7946 0958"));
   CHECK(finds("Phone:4155552671", "phone", "4155552671"));  // bare digits, but labelled
+  // Known country codes with a national number of the wrong length are misreadings, labelled or not.
+  CHECK(kinds_and_values("Phone:+44207946").empty());       // +44 20 7946 .... cut short
+  CHECK(kinds_and_values("Tel +141555583283").empty());     // NANP numbers have 10 digits after +1
+  CHECK(kinds_and_values("004420794609581").empty());
+  CHECK(finds("Tel: +49 30 12345678", "phone", "+49 30 12345678"));
+  CHECK(finds("+1 415 555 0132", "phone", "+1 415 555 0132"));
+  CHECK(finds("+33 6 12 34 56 78", "phone", "+33 6 12 34 56 78"));
+  CHECK(finds("+998 90 123 45 67", "phone", "+998 90 123 45 67"));  // a code not in the table: any length 8-15
   CHECK(kinds_and_values("4155552671").empty());             // bare and unlabelled
   CHECK(kinds_and_values("Total 1234 items, 2024").empty());
   CHECK(kinds_and_values("on 12.05.1990 at").empty());  // a date, not a phone

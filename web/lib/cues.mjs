@@ -55,7 +55,14 @@ export function createCues({ ops, module, loadAsset, progressHook = null }) {
    * Finds the cues in an image file.
    * @returns {Promise<{width, height, faces, nsfw, text, metadata, unavailable}>}
    */
-  async function cues(bytes, { faces = true, nsfw = true, text = true, codes = text, thorough = false, onProgress } = {}) {
+  async function cues(bytes, options = {}) {
+    return (await analyse(bytes, options)).result;
+  }
+
+  // The cues and the pixels they were found in ({width, height, rgba}; at
+  // full size whenever text or a thorough face scan was asked for), so
+  // redaction covers them without decoding the file again.
+  async function analyse(bytes, { faces = true, nsfw = true, text = true, codes = text, thorough = false, onProgress } = {}) {
     const clock = () => globalThis.performance?.now() ?? Date.now();
     const started = clock();
     const report = onProgress ?? progressHook?.() ?? null;
@@ -92,7 +99,7 @@ export function createCues({ ops, module, loadAsset, progressHook = null }) {
           box: { x: Math.round(f.x * scaleX), y: Math.round(f.y * scaleY), width: Math.round(f.width * scaleX), height: Math.round(f.height * scaleY) },
           score: f.score,
         }));
-        result.face_scan = { mode, min_face: Math.ceil(found.minFace * Math.max(scaleX, scaleY)), tiles: found.tiles };
+        result.face_scan = { mode, min_face: Math.ceil(found.minFace * Math.max(scaleX, scaleY)), tiles: found.tiles, skipped: found.skipped };
       });
     }
     if (nsfw) {
@@ -121,7 +128,7 @@ export function createCues({ ops, module, loadAsset, progressHook = null }) {
     }
     // Milliseconds per stage (model downloads included), for benchmarks.
     result.timings_ms = Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)]));
-    return result;
+    return { result, image: { width, height, rgba } };
   }
 
   /**
@@ -140,10 +147,11 @@ export function createCues({ ops, module, loadAsset, progressHook = null }) {
     const header = ops.header(bytes);
     const extra = validateBoxes(regions, header, { kind: 'user' });
     // Redaction scans thoroughly: a face the quick scan skips would leak.
-    const found = (faces || pii || nsfw) ? await cues(bytes, { faces, nsfw, text: pii, thorough: true, onProgress }) : null;
+    const analysed = (faces || pii || nsfw) ? await analyse(bytes, { faces, nsfw, text: pii, thorough: true, onProgress }) : null;
+    const found = analysed?.result ?? null;
     for (const u of found?.unavailable ?? []) throw new FiligraneError(u.code, u.message);
     const boxes = [...(found ? proposedBoxes(found, { faces, pii, nsfw }) : []), ...extra];
-    const out = redactBoxes(bytes, boxes, { style, format, quality, checked: true });
+    const out = redactBoxes(bytes, boxes, { style, format, quality, checked: true, pixels: analysed?.image });
     return { ...out, regions: boxes.length, boxes, cues: found };
   }
 
@@ -151,28 +159,27 @@ export function createCues({ ops, module, loadAsset, progressHook = null }) {
    * Covers exactly `boxes` ([{x, y, width, height, kind?}] in displayed
    * pixels) and re-encodes with no metadata: what the Protect editor shows at
    * confirm. Boxes of kind 'face' or 'nudity' get `style`; every other box
-   * (text, codes, boxes the user drew) a solid fill.
+   * (text, codes, boxes the user drew) a solid fill. `pixels`: the file's
+   * decoded pixels when the caller has them at full size (not decoded again).
    */
-  function redactBoxes(bytes, boxes, { style = 'fill', format = 'png', quality = 90, checked = false } = {}) {
+  function redactBoxes(bytes, boxes, { style = 'fill', format = 'png', quality = 90, checked = false, pixels = null } = {}) {
     checkStyle(style);
     if (format !== 'png' && format !== 'jpeg') throw new FiligraneError('invalid_argument', `unknown format ${format} (png or jpeg)`);
     const q = Number(quality);
     if (!Number.isInteger(q) || q < 1 || q > 100) throw new FiligraneError('invalid_argument', 'JPEG quality must be a whole number 1..100');
-    const header = checked ? null : ops.header(bytes);
+    const header = ops.header(bytes);
     const list = checked ? boxes : validateBoxes(boxes, header);
-    let image = ops.decodeRgba(bytes);
-    const solid = list.filter((b) => !STYLED_KINDS.has(b.kind));
-    const styled = list.filter((b) => STYLED_KINDS.has(b.kind));
+    let image = pixels?.width === header.width && pixels?.height === header.height ? pixels : ops.decodeRgba(bytes);
+    const solid = style === 'fill' ? list : list.filter((b) => !STYLED_KINDS.has(b.kind));
+    const styled = style === 'fill' ? [] : list.filter((b) => STYLED_KINDS.has(b.kind));
+    // Every solid box in one pass over the pixels (each pass copies the image into the core and back).
     if (solid.length) image = redactOps.redactRgba(image, { regions: solid, style: 'fill' });
-    if (styled.length && style === 'fill') image = redactOps.redactRgba(image, { regions: styled, style: 'fill' });
-    else {
-      // Faces: one strength per face size (the core derives its default from
-      // the box; FACE_STRENGTH is stronger, measured in bench/redaction.md).
-      for (const b of styled) {
-        const size = Math.min(b.width, b.height);
-        const strength = faceStrength(style, size);
-        image = redactOps.redactRgba(image, { regions: [b], style, ...strength });
-      }
+    // Faces blurred or pixelated: one strength per face size (the core derives
+    // its default from the box; FACE_STRENGTH is stronger, measured in bench/redaction.md).
+    for (const b of styled) {
+      const size = Math.min(b.width, b.height);
+      const strength = faceStrength(style, size);
+      image = redactOps.redactRgba(image, { regions: [b], style, ...strength });
     }
     const out = ops.encode(image, { format, quality: q });
     return { bytes: out, width: image.width, height: image.height, mime: format === 'jpeg' ? 'image/jpeg' : 'image/png', regions: list.length };

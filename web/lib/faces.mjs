@@ -22,6 +22,12 @@ export const DEFAULT_FACE_OPTIONS = Object.freeze({
   suppressionIou: 0.3,   // per tile (MediaPipe's value)
   mergeIou: 0.3,         // across tiles
   containment: 0.6,      // across tiles: partial views of one face
+  // Tiles with no detail are not run: a tile is skipped when no 32 x 32
+  // window of it (in the tile's own scale) spans this many grey levels. Every
+  // one of the 549 labelled faces of 24 px or more in ../shared/data/people
+  // spans at least 115 (5th-95th percentile at least 72), so a face never sits
+  // in a skipped tile; walls, sky and blank paper do. 0 runs every tile.
+  flatRange: 24,
 });
 
 /**
@@ -184,6 +190,61 @@ export async function inferFaceInput({ session, ort, data }) {
 }
 
 
+const FLAT_BLOCK = 8;    // px of the level image per block of the detail map
+const FLAT_WINDOW = 4;   // blocks a side of one window (32 px: a 24 px face and its offset)
+
+/**
+ * Where a level image has detail: for every window of FLAT_WINDOW x
+ * FLAT_WINDOW blocks, whether its grey levels (alpha over black) span at
+ * least `range`. Returns count(x0, y0, x1, y1): the busy windows touching
+ * that pixel rectangle (a summed-area table over window origins).
+ */
+function detailMap(rgba, width, height, range) {
+  const bw = Math.ceil(width / FLAT_BLOCK), bh = Math.ceil(height / FLAT_BLOCK);
+  const lo = new Uint8Array(bw * bh).fill(255), hi = new Uint8Array(bw * bh);
+  for (let y = 0; y < height; y++) {
+    const row = (y / FLAT_BLOCK | 0) * bw;
+    for (let x = 0, p = y * width * 4; x < width; x++, p += 4) {
+      const grey = ((rgba[p] * 77 + rgba[p + 1] * 150 + rgba[p + 2] * 29) >> 8) * rgba[p + 3] / 255 | 0;
+      const b = row + (x / FLAT_BLOCK | 0);
+      if (grey < lo[b]) lo[b] = grey;
+      if (grey > hi[b]) hi[b] = grey;
+    }
+  }
+  // Window extremes: running min/max over FLAT_WINDOW blocks, across then down.
+  const slide = (src, w, h, across, pick) => {
+    const out = new Uint8Array(w * h);
+    for (let j = 0; j < h; j++) {
+      for (let i = 0; i < w; i++) {
+        let v = src[j * w + i];
+        for (let k = 1; k < FLAT_WINDOW; k++) {
+          const ii = across ? i + k : i, jj = across ? j : j + k;
+          if (ii >= w || jj >= h) break;
+          v = pick(v, src[jj * w + ii]);
+        }
+        out[j * w + i] = v;
+      }
+    }
+    return out;
+  };
+  const wLo = slide(slide(lo, bw, bh, true, Math.min), bw, bh, false, Math.min);
+  const wHi = slide(slide(hi, bw, bh, true, Math.max), bw, bh, false, Math.max);
+  const sums = new Int32Array((bw + 1) * (bh + 1));
+  for (let j = 0; j < bh; j++) {
+    for (let i = 0; i < bw; i++) {
+      const busy = wHi[j * bw + i] - wLo[j * bw + i] >= range ? 1 : 0;
+      sums[(j + 1) * (bw + 1) + i + 1] = busy + sums[j * (bw + 1) + i + 1] + sums[(j + 1) * (bw + 1) + i] - sums[j * (bw + 1) + i];
+    }
+  }
+  return (x0, y0, x1, y1) => {
+    // Window origins whose window touches [x0, x1) x [y0, y1).
+    const i0 = Math.max(0, Math.floor(x0 / FLAT_BLOCK) - FLAT_WINDOW + 1), i1 = Math.min(bw, Math.ceil(x1 / FLAT_BLOCK));
+    const j0 = Math.max(0, Math.floor(y0 / FLAT_BLOCK) - FLAT_WINDOW + 1), j1 = Math.min(bh, Math.ceil(y1 / FLAT_BLOCK));
+    if (i1 <= i0 || j1 <= j0) return 0;
+    return sums[j1 * (bw + 1) + i1] - sums[j0 * (bw + 1) + i1] - sums[j1 * (bw + 1) + i0] + sums[j0 * (bw + 1) + i0];
+  };
+}
+
 /**
  * The model inputs for all tiles of a plan, cheaply: tiles of one level share
  * a side, so the image is resized once per level by the core (antialiased
@@ -193,9 +254,11 @@ export async function inferFaceInput({ session, ort, data }) {
  * exactly. Levels that would upscale use tileTensorData. A generator: one
  * tile's input (768 KB) and one level image exist at a time, not all 392
  * inputs of a 12 MP photo at once (300 MB).
- * @returns {Generator<{tile: {x, y, side, level}, data: Float32Array}>}
+ * With `flatRange` > 0, a tile with no detail (see DEFAULT_FACE_OPTIONS) is
+ * yielded with `data: null` and needs no inference.
+ * @returns {Generator<{tile: {x, y, side, level}, data: Float32Array | null}>}
  */
-export function* tileInputs(module, rgba, width, height, tiles, size = FACE_MODEL_SIZE) {
+export function* tileInputs(module, rgba, width, height, tiles, size = FACE_MODEL_SIZE, { flatRange = 0 } = {}) {
   const bySide = new Map();
   for (const tile of tiles) {
     if (!bySide.has(tile.side)) bySide.set(tile.side, []);
@@ -224,9 +287,16 @@ export function* tileInputs(module, rgba, width, height, tiles, size = FACE_MODE
           level.delete();
         }
       }
+      // Only levels of several tiles are worth a detail map (the whole-image tile always runs).
+      const busy = flatRange > 0 && group.length > 1 ? detailMap(levelRgba, levelWidth, levelHeight, flatRange) : null;
       for (const tile of group) {
         const ox = Math.round(tile.x * scale);
         const oy = Math.round(tile.y * scale);
+        const snapped = { ...tile, x: ox / scale, y: oy / scale, side: size / scale };
+        if (busy && busy(ox, oy, ox + size, oy + size) === 0) {
+          yield { tile: snapped, data: null };
+          continue;
+        }
         const data = new Float32Array(size * size * 3).fill(-1);  // black outside the image
         for (let j = 0; j < size; j++) {
           const sy = oy + j;
@@ -240,7 +310,7 @@ export function* tileInputs(module, rgba, width, height, tiles, size = FACE_MODE
             data[o + 2] = (levelRgba[p + 2] * a) / 127.5 - 1;
           }
         }
-        yield { tile: { ...tile, x: ox / scale, y: oy / scale, side: size / scale }, data };
+        yield { tile: snapped, data };
       }
     }
   } finally {
@@ -282,19 +352,32 @@ export async function detectFaces(args) {
 
 /**
  * As detectFaces, and says how deep the scan went:
- * {faces, tiles (inferences run), minFace (smallest face size, image px, the
+ * {faces, tiles (tiles planned), skipped (tiles with no detail, not run), minFace (smallest face size, image px, the
  * tiling made detectable; larger than options.minFace when maxTiles capped it)}.
  */
 export async function scanFaces({ ops, module, session, ort, rgba, width, height, options = {}, onTile = null }) {
   const mod = module ?? ops?.module;
   validate({ module: mod, session, ort, rgba, width, height });
   const plan = planFaceTiles(mod, width, height, options);
+  const o = { ...DEFAULT_FACE_OPTIONS, ...options };
+  const { tileHeads, skipped } = await runFaceTiles({ module: mod, session, ort, rgba, width, height, tiles: plan.tiles, options: o, onTile });
+  const minFace = plan.effectiveMinFace ?? o.minFace;
+  return { faces: facesFromHeads(mod, tileHeads, width, height, options), tiles: plan.tiles.length, skipped, minFace };
+}
+
+/**
+ * Runs the model on the tiles of a plan, skipping tiles with no detail
+ * (options.flatRange): {tileHeads: [{tile, heads}], skipped}.
+ */
+export async function runFaceTiles({ module, session, ort, rgba, width, height, tiles, options = {}, onTile = null }) {
+  const o = { ...DEFAULT_FACE_OPTIONS, ...options };
   const tileHeads = [];
   let done = 0;
-  for (const { tile, data } of tileInputs(mod, rgba, width, height, plan.tiles)) {
-    tileHeads.push({ tile, heads: await inferFaceInput({ session, ort, data }) });
-    onTile?.(++done, plan.tiles.length);
+  let skipped = 0;
+  for (const { tile, data } of tileInputs(module, rgba, width, height, tiles, FACE_MODEL_SIZE, { flatRange: o.flatRange })) {
+    if (data) tileHeads.push({ tile, heads: await inferFaceInput({ session, ort, data }) });
+    else skipped++;
+    onTile?.(++done, tiles.length);
   }
-  const minFace = plan.effectiveMinFace ?? { ...DEFAULT_FACE_OPTIONS, ...options }.minFace;
-  return { faces: facesFromHeads(mod, tileHeads, width, height, options), tiles: plan.tiles.length, minFace };
+  return { tileHeads, skipped };
 }

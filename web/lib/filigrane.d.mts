@@ -227,7 +227,7 @@ export interface Cues {
   height: number;
   faces: Array<{ box: Box; score: number }>;
   /** How deep the face scan went: faces smaller than min_face pixels were not looked for. */
-  face_scan?: { mode: 'quick' | 'thorough'; min_face: number; tiles: number };
+  face_scan?: { mode: 'quick' | 'thorough'; min_face: number; tiles: number; /** tiles with no detail, not run */ skipped: number };
   nsfw: { classes: Record<'Drawing' | 'Hentai' | 'Neutral' | 'Porn' | 'Sexy', number>; verdict: 'nudity' | 'suggestive' | 'none'; score: number } | null;
   /** pii kinds: email, phone, card, iban, ipv4, date_of_birth (core matchers), email_obfuscated,
    *  url_token, labelled_name, postal_address (word matchers; these carry `why`). */

@@ -6,9 +6,10 @@ import { acceptDrops, drawRgba } from './common.mjs';
 import { kindLabel, proposedBoxes } from '../../lib/redact-boxes.mjs';
 
 // Seconds per megapixel of a thorough pass in Chromium on 2 busy cores
-// (bench/redaction.md: faces + text 6.4 s at 1 MP, 17.7 s at 3 MP, 78 s at
-// 12 MP), for the estimate shown before it starts.
-const SECONDS_PER_MEGAPIXEL = { faces: 4, text: 2.2, nsfw: 0.05, base: 1.5 };
+// (bench/redaction.md, "Time and memory": faces + text 8.7 s at 3 MP, 25.4 s
+// at 12 MP; faces take about four fifths of it), for the estimate shown
+// before it starts.
+const SECONDS_PER_MEGAPIXEL = { faces: 1.5, text: 0.4, nsfw: 0.05, base: 3 };
 const MIN_BOX = 4;  // image px: smaller drags are clicks
 
 export function setupProtect(ui) {

@@ -55,18 +55,24 @@ export const redact = {
     if (!detect && extra.length === 0 && !values['strip-metadata'] && !(values.boxes && !dryRun)) {
       throw new UsageError('choose --faces, --pii, --nsfw, --boxes FILE.json and/or --strip-metadata');
     }
-    const found = detect ? await core.cues(bytes, { faces: chosen.faces, nsfw: chosen.nsfw, text: chosen.pii, thorough: true }) : null;
-    for (const u of found?.unavailable ?? []) throw new FiligraneError(u.code, u.message);
-    const boxes = [...(found ? core.proposeBoxes(found, chosen) : []), ...extra];
+    let result;
     if (dryRun) {
+      const found = detect ? await core.cues(bytes, { faces: chosen.faces, nsfw: chosen.nsfw, text: chosen.pii, thorough: true }) : null;
+      for (const u of found?.unavailable ?? []) throw new FiligraneError(u.code, u.message);
+      const boxes = [...(found ? core.proposeBoxes(found, chosen) : []), ...extra];
       printJson({ file: input, width: header.width, height: header.height, style, boxes,
         ...(found?.codes ? { codes: found.codes } : {}) });
       return;
     }
-    // Metadata only (no boxes): re-encoding through the core writes pixels and nothing else.
-    const result = core.redactBoxes(bytes, boxes, { style, format, quality });
+    if (detect) {
+      // One decode: the pixels the cues were found in are the ones covered.
+      result = await core.redactCues(bytes, { ...chosen, style, format, quality, regions: extra });
+    } else {
+      // Boxes or metadata only: re-encoding through the core writes pixels and nothing else.
+      result = core.redactBoxes(bytes, extra, { style, format, quality });
+    }
     await writeAtomically(output, result.bytes);
-    process.stderr.write(`wrote ${path.basename(output)}: ${boxes.length} region(s) covered`
+    process.stderr.write(`wrote ${path.basename(output)}: ${result.regions} region(s) covered`
       + ` (text, codes and drawn boxes: solid fill; faces: ${style}), no metadata\n`);
   },
 };

@@ -75,8 +75,8 @@ if (args.includes('--scaling-only')) {
   const pair = [runScan('all-jobs1', 'provenance,ai,cues,marks', 1, allList), runScan('all-jobs2', 'provenance,ai,cues,marks', 2, allList),
     runScan('all-jobs1-again', 'provenance,ai,cues,marks', 1, allList)];
   writeFileSync(outPath, ['# `filigrane scan` --jobs 1 against --jobs 2, every check, with CPU time', '',
-    `${allList.length} of the 200 bench-scan images (every ${allStep}th). Machine: ${cpus().length} cores, **shared with other agents' builds and tests** `
-      + '(1-minute load average after each run in the last column); --jobs 1 ran before and after --jobs 2.', '',
+    `${allList.length} of the 200 bench-scan images (every ${allStep}th). Machine: ${cpus().length} cores; the 1-minute load average after each run is `
+      + 'in the last column (above about 2, other work shared the cores); --jobs 1 ran before and after --jobs 2.', '',
     '| --jobs | wall time (s) | files/s | CPU time, all threads (s) | CPU s per file | CPU s per wall s (cores used) | peak memory (MB) | load average |',
     '|---|---|---|---|---|---|---|---|',
     ...pair.map((r) => `| ${r.jobs} | ${f(r.seconds, 1)} | ${f(r.rate, 3)} | ${f(r.cpu, 1)} | ${f(r.cpu / r.files)} | ${f(r.cpu / r.seconds)} | ${f(r.peak, 0)} | ${f(r.load, 1)} |`),

@@ -6,19 +6,10 @@
 // the one call and closed before it returns. Every other handle an operation
 // creates is deleted before it returns; failures throw FiligraneError.
 import { FiligraneError } from './errors.mjs';
-import { DecodedImage } from './decoded-image.mjs';
+import { DecodedImage, check } from './decoded-image.mjs';
 import { createRedactOps } from './redact-ops.mjs';
 
 export const DEFAULT_MAX_PIXELS = 100_000_000;
-
-function check(result) {
-  const err = FiligraneError.fromStatus(result.status);
-  if (err) {
-    result.image?.delete();
-    throw err;
-  }
-  return result;
-}
 
 function toBytes(input) {
   if (input instanceof DecodedImage) return input.bytes;

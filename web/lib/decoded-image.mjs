@@ -14,7 +14,8 @@
 // mark) are kept on it too (memo), so an Inspect reads each once.
 import { FiligraneError } from './errors.mjs';
 
-function check(result) {
+/** Throws the status of a binding's result as a FiligraneError (freeing any image it made); else returns it. */
+export function check(result) {
   const err = FiligraneError.fromStatus(result.status);
   if (err) {
     result.image?.delete();

@@ -28,6 +28,22 @@ function completeLength(fd) {
 }
 
 /**
+ * The lines of a results file (up to byte `end`, inclusive), parsed: each
+ * yields the object, or null for a line that is not JSON. Blank lines skipped.
+ */
+export async function* resultLines(file, { end } = {}) {
+  const lines = createInterface({ input: createReadStream(file, end === undefined ? {} : { end }), crlfDelay: Infinity });
+  for await (const text of lines) {
+    if (!text.trim()) continue;
+    try {
+      yield JSON.parse(text);
+    } catch {
+      yield null;
+    }
+  }
+}
+
+/**
  * Opens (or creates) the results file for appending.
  * resume: cut any partial last line and return what is already there:
  * done = Map path -> [sha256...], lines, failed (lines recording failures).
@@ -44,16 +60,8 @@ export async function openResults(file, { resume }) {
     state.cut = size - keep;
   }
   if (keep > 0) {
-    const lines = createInterface({ input: createReadStream(file, { end: keep - 1 }), crlfDelay: Infinity });
-    for await (const text of lines) {
-      if (!text.trim()) continue;
-      let line;
-      try {
-        line = JSON.parse(text);
-      } catch {
-        continue; // not ours: never treated as done
-      }
-      if (typeof line?.path !== 'string') continue;
+    for await (const line of resultLines(file, { end: keep - 1 })) {
+      if (typeof line?.path !== 'string') continue; // not ours (or not JSON): never treated as done
       state.lines++;
       if (lineFailed(line)) state.failed++;
       if (line.sha256) {

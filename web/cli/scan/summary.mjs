@@ -3,14 +3,12 @@
 // with a thumbnail of each flagged file. Thumbnails are made here by the same
 // WebAssembly core and embedded as data: URLs; the page's Content Security
 // Policy allows no request at all, so nothing it shows leaves the machine.
-import { createReadStream } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { FiligraneError } from '../../lib/errors.mjs';
 import { engine } from '../cli-support.mjs';
-import { lineFailed } from './output.mjs';
+import { lineFailed, resultLines } from './output.mjs';
 
 const VERDICTS = ['ai', 'likely-ai', 'unknown', 'likely-real'];
 const THUMB_SIDE = 200;
@@ -58,13 +56,8 @@ export async function summarise(file, { keepFlagged = Infinity } = {}) {
   const flagged = [];
   const failed = [];
   let flaggedFiles = 0;
-  const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
-  for await (const text of lines) {
-    if (!text.trim()) continue;
-    let line;
-    try {
-      line = JSON.parse(text);
-    } catch {
+  for await (const line of resultLines(file)) {
+    if (line === null) {
       counts.unparsed++;
       continue;
     }

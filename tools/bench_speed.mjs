@@ -178,7 +178,7 @@ function writeReport(rows, labels, version) {
   const lines = [
     '# End-to-end speed (issue 20)',
     '',
-    `Machine: ${os.cpus()[0]?.model ?? 'CPU'}, ${os.cpus().length} cores shared with other agents' builds and tests (load average at the end ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}), ${new Date().toISOString()}.`,
+    `Machine: ${os.cpus()[0]?.model ?? 'CPU'}, ${os.cpus().length} cores (load average at the end, above about 2 when other work shared them: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}), ${new Date().toISOString()}.`,
     `Chromium ${version} (headless, flags of tests/browser/support/browser.mjs); the page's own library: Filigrane (main thread) → worker.mjs → WebAssembly; models on the CPU (WebAssembly), cached.`,
     `Median of ${repeats} runs after a warm-up (Inspect rows: 3). ${hasBefore ? '"before" is the same page built from main before issue 20 (--before-site), run in the same browser, alternating case by case, on the same bytes.' : ''}`,
     '',

@@ -199,6 +199,13 @@ Result<ProvenanceReport> read_provenance(const uint8_t* data, size_t size, const
 
 namespace {
 
+// One c2pa.actions entry, as both the summary and the manifest tree print it.
+template <typename Action>
+void write_action(provenance::JsonWriter& j, const Action& a) {
+  j.begin_object().field("action", a.action).optional_field("digital_source_type", a.digital_source_type)
+      .optional_field("software_agent", a.software_agent).end_object();
+}
+
 void write_thumbnail(provenance::JsonWriter& j, const C2paThumbnail& t) {
   j.key("thumbnail");
   if (t.bytes == 0) {
@@ -233,8 +240,7 @@ void write_manifest_node(provenance::JsonWriter& j, const C2paManifest& m) {
   j.key("actions").begin_array();
   std::string source_type;
   for (const auto& a : m.actions) {
-    j.begin_object().field("action", a.action).optional_field("digital_source_type", a.digital_source_type)
-        .optional_field("software_agent", a.software_agent).end_object();
+    write_action(j, a);
     if (source_type.empty()) source_type = a.digital_source_type;
   }
   j.end_array();
@@ -311,13 +317,7 @@ std::string provenance_to_json(const ProvenanceReport& r, size_t excerpt_chars) 
     for (const auto& label : m.assertion_labels) j.string(label);
     j.end_array();
     j.key("actions").begin_array();
-    for (const auto& a : m.actions) {
-      j.begin_object();
-      j.field("action", a.action);
-      j.optional_field("digital_source_type", a.digital_source_type);
-      j.optional_field("software_agent", a.software_agent);
-      j.end_object();
-    }
+    for (const auto& a : m.actions) write_action(j, a);
     j.end_array();
     j.key("digital_source_types").begin_array();
     for (const auto& s : source_types) j.string(s);

@@ -4,7 +4,12 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-APT_PACKAGES := cmake g++ make emscripten binaryen libstb-dev libglm-dev doctest-dev chromium
+# What `make run` needs to build the module and serve the site (dpkg-dev:
+# dpkg-source unpacks the codecs' Debian sources); `make test` adds the native
+# compiler, doctest and the browser, and mk/*.mk add the corpus tools. A fresh
+# machine that only runs the site skips Chromium and the image tools.
+RUN_APT_PACKAGES := cmake make emscripten binaryen libstb-dev libglm-dev dpkg-dev
+APT_PACKAGES := $(RUN_APT_PACKAGES) g++ doctest-dev chromium
 JOBS ?= 2
 PORT ?= 8080
 NATIVE_DIR := build/native
@@ -27,7 +32,7 @@ FUZZ_CXX := clang++-14 -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -I.
 FUZZ_CORE := $(wildcard core/*.cpp core/*/*.cpp)
 include $(sort $(wildcard mk/*.mk))
 
-.PHONY: models bench bench-core bench-screen bench-mark test-asan fuzz help deps apt-deps npm-deps build build-native build-wasm build-web site run test test-native test-wasm test-node test-browser clean
+.PHONY: models bench bench-core bench-screen bench-mark test-asan fuzz help deps apt-deps apt-deps-run npm-deps build build-native build-wasm build-web site run test test-native test-wasm test-node test-browser clean
 
 help:
 	@echo "make run    - install, build and serve Filigrane at http://127.0.0.1:$(PORT)"
@@ -37,14 +42,20 @@ help:
 deps: apt-deps npm-deps
 
 # Installs only the Debian packages that are missing (needs root, as in CI).
-apt-deps:
-	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+# $(call apt_install,PACKAGES) — also used by mk/scan.mk.
+define apt_install
+	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages: $$missing"; \
 	  export DEBIAN_FRONTEND=noninteractive; \
 	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 	@command -v node >/dev/null || { echo "Node.js 20 is required (node not found)"; exit 1; }
+endef
+apt-deps:
+	$(call apt_install,$(APT_PACKAGES))
+apt-deps-run:
+	$(call apt_install,$(RUN_APT_PACKAGES))
 
 # npm ci whenever package-lock.json changed since the last install.
 npm-deps: node_modules/.package-lock.json
@@ -65,7 +76,7 @@ build-wasm: apt-deps
 # What serving needs and nothing more: the browser module (make run). The Node
 # module, the WebAssembly test binary and the benchmarks build under build-wasm.
 # (Configured once; cmake --build configures again by itself when CMakeLists.txt changes.)
-build-web: apt-deps
+build-web: apt-deps-run
 	@[ -f $(WASM_DIR)/CMakeCache.txt ] || { echo "configuring $(WASM_DIR)"; $(EMSDK_ENV) emcmake cmake -S . -B $(WASM_DIR) -DCMAKE_BUILD_TYPE=Release > /dev/null; }
 	$(EMSDK_ENV) cmake --build $(WASM_DIR) -j$(JOBS) --target filigrane_web
 
@@ -104,7 +115,7 @@ $(SITE_DIR)/.assembled: $(SITE_INPUTS)
 	node tools/write_precache.mjs $(SITE_DIR)
 	@touch $@
 
-run: deps site
+run: apt-deps-run npm-deps site
 	node tools/serve.mjs --root $(SITE_DIR) --port $(PORT)
 
 test: deps build site

@@ -16,7 +16,7 @@ THIRD_PARTY_APT_OPTS := -o Dir::Etc::SourceList=$(abspath $(THIRD_PARTY_APT))/so
   -o Dir::Etc::SourceParts=/dev/null -o Dir::State::Lists=$(abspath $(THIRD_PARTY_APT))/lists \
   -o Dir::Cache=$(abspath $(THIRD_PARTY_APT))/cache -o APT::Sandbox::User=root
 # Tools that make the format corpus and the reference decodes at test time.
-APT_PACKAGES += dpkg-dev webp libtiff-tools imagemagick libimage-exiftool-perl libjpeg-turbo-progs \
+APT_PACKAGES += webp libtiff-tools imagemagick libimage-exiftool-perl libjpeg-turbo-progs \
   libavif-bin libheif-examples python3-pil
 
 .PHONY: third-party-src formats-corpus bench-formats
@@ -31,7 +31,7 @@ ifneq ($(sort $(THIRD_PARTY_PACKAGES)),$(sort $(shell sed -n 's/:.*//p' $(THIRD_
 $(shell rm -f $(THIRD_PARTY_SRC)/.stamp)
 endif
 endif
-$(THIRD_PARTY_SRC)/.stamp: | apt-deps
+$(THIRD_PARTY_SRC)/.stamp: | apt-deps-run
 	rm -rf $(THIRD_PARTY_SRC) $(THIRD_PARTY_APT)
 	mkdir -p $(THIRD_PARTY_APT)/lists/partial $(THIRD_PARTY_APT)/cache/archives/partial $(THIRD_PARTY_SRC)/download
 	printf 'deb-src http://deb.debian.org/debian %s main\n' $(THIRD_PARTY_SUITE) > $(THIRD_PARTY_APT)/sources.list

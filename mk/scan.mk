@@ -4,12 +4,7 @@
 SCAN_APT_PACKAGES := python3-distributed
 .PHONY: scan-deps bench-scan
 scan-deps:
-	@missing=$$(for p in $(SCAN_APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
-	if [ -n "$$missing" ]; then \
-	  echo "Installing Debian packages: $$missing"; \
-	  export DEBIAN_FRONTEND=noninteractive; \
-	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing; \
-	fi
+	$(call apt_install,$(SCAN_APT_PACKAGES))
 test-node: scan-deps
 
 # 200 mixed shared images: files/s at --jobs 1 and 2 (all checks, provenance

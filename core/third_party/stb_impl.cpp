@@ -39,6 +39,16 @@ static unsigned char* filigrane_png_deflate(unsigned char* data, int length, int
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 #pragma GCC diagnostic ignored "-Wsign-compare"
 #endif
+// stb_image turns on its SSE2 JPEG paths (IDCT, colour conversion, 2x
+// upsampling) only for x86 targets. In WebAssembly with -msse2 (CMakeLists.txt)
+// Emscripten maps SSE2 to WebAssembly SIMD: the same paths, with what stb's
+// x86 branch would define.
+#if defined(__EMSCRIPTEN__) && defined(__wasm_simd128__) && defined(__SSE2__) && !defined(STBI_NO_SIMD)
+#define STBI_SSE2
+#include <emmintrin.h>
+#define STBI_SIMD_ALIGN(type, name) type name __attribute__((aligned(16)))
+static int stbi__sse2_available(void) { return 1; }
+#endif
 #include <stb_image.h>
 #include <stb_image_write.h>
 #if defined(__GNUC__) || defined(__clang__)

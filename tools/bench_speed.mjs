@@ -11,7 +11,7 @@
 //     provenance report with C2PA validation, SD mark, AI verdict with the
 //     pixel detector), models cached; "headline" = until the verdict.
 //
-// Usage: node tools/bench_speed.mjs [OUT.md] [--before-site DIR] [--repeats N]
+// Usage: node tools/bench_speed.mjs [OUT.md] [--before-site DIR] [--after-site DIR] [--repeats N]
 import { chromium } from 'playwright-core';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -31,7 +31,7 @@ const option = (name, fallback) => {
 const outPath = args[0] && !args[0].startsWith('--') ? args[0] : path.join(repoRoot, 'bench', 'speed.md');
 const repeats = Number(option('--repeats', 5));
 const beforeSite = option('--before-site', null);
-const afterSite = path.join(repoRoot, 'build', 'site');
+const afterSite = option('--after-site', path.join(repoRoot, 'build', 'site'));
 const shared = path.join(repoRoot, '..', 'shared', 'data');
 
 /** The inputs, made once with the current Node module so both sites read the same bytes. */

@@ -106,3 +106,15 @@ test('faces: bindings check array sizes, tiles and plans', { skip }, () => {
   const plan = planFaceTiles(m, 1024, 768);
   assert.ok(plan.tiles.length > 1 && plan.tiles[0].side === 1024 && plan.effectiveMinFace <= 24);
 });
+
+const group = sharedData('people/10.jpg');
+test('faces: a thorough redaction with the helper thread finds the same boxes as one thread', { skip: skip || (!group && SKIP_NO_SHARED) }, async () => {
+  const bytes = readFileSync(group);
+  const threaded = await createFiligraneNode({ faceThreads: 1 });
+  const one = await engine.redactCues(bytes, { faces: true });
+  const two = await threaded.redactCues(bytes, { faces: true });
+  assert.ok(one.boxes.length > 0, 'the group photo has faces');
+  assert.deepEqual(two.boxes, one.boxes);
+  assert.deepEqual(two.cues.face_scan, one.cues.face_scan);
+  assert.deepEqual(Buffer.from(two.bytes), Buffer.from(one.bytes), 'the same covered image');
+});

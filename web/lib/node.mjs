@@ -70,7 +70,7 @@ function nodeFaceHelper() {
   let helper = null;
   return async () => {
     if (!helper) {
-      const worker = new Worker(new URL('./face-thread.mjs', import.meta.url));
+      const worker = new Worker(new URL('./face-thread-node.mjs', import.meta.url));
       helper = new FaceHelper({
         post: (message, transfer) => worker.postMessage(message, transfer),
         listen: (fn) => {

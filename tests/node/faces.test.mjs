@@ -8,8 +8,8 @@ import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-web';
-import { createFiligraneNode, FiligraneError } from '../../web/lib/node.mjs';
-import { detectFaces, planFaceTiles } from '../../web/lib/faces.mjs';
+import { createFiligraneNode, createNodeFaceHelper, FiligraneError } from '../../web/lib/node.mjs';
+import { detectFaces, planFaceTiles, scanFaces, startScanFaces } from '../../web/lib/faces.mjs';
 import { sharedData, SKIP_NO_SHARED } from './shared-data.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -108,13 +108,20 @@ test('faces: bindings check array sizes, tiles and plans', { skip }, () => {
 });
 
 const group = sharedData('people/10.jpg');
-test('faces: a thorough redaction with the helper thread finds the same boxes as one thread', { skip: skip || (!group && SKIP_NO_SHARED) }, async () => {
-  const bytes = readFileSync(group);
-  const threaded = await createFiligraneNode({ faceThreads: 1 });
-  const one = await engine.redactCues(bytes, { faces: true });
-  const two = await threaded.redactCues(bytes, { faces: true });
-  assert.ok(one.boxes.length > 0, 'the group photo has faces');
-  assert.deepEqual(two.boxes, one.boxes);
-  assert.deepEqual(two.cues.face_scan, one.cues.face_scan);
-  assert.deepEqual(Buffer.from(two.bytes), Buffer.from(one.bytes), 'the same covered image');
+test('faces: a scan shared with the helper thread finds the same boxes as one thread', { skip: skip || (!group && SKIP_NO_SHARED) }, async () => {
+  const { width, height, rgba } = engine.decodeRgba(readFileSync(group));
+  const shared = new Uint8Array(new SharedArrayBuffer(rgba.length));
+  shared.set(rgba);
+  const helper = await createNodeFaceHelper();
+  try {
+    const args = { module: engine.module, session: await session(), ort, width, height };
+    const one = await scanFaces({ ...args, rgba });
+    const scan = startScanFaces({ ...args, rgba: shared, helper });
+    assert.equal(scan.parallel, true, 'the helper takes part');
+    const two = await scan.finish();
+    assert.ok(one.faces.length > 0, 'the group photo has faces');
+    assert.deepEqual(two, one);
+  } finally {
+    await helper.terminate();
+  }
 });

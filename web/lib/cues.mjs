@@ -6,7 +6,7 @@
 // is one more entry with its own function.
 import { FiligraneError } from './errors.mjs';
 import { modelEntry, modelSession, ortRuntime } from './models.mjs';
-import { FACE_MODEL, FACE_SCAN, faceScanMode, scanFaces, startScanFaces } from './faces.mjs';
+import { FACE_MODEL, FACE_SCAN, faceScanMode, planFaceTiles, scanFaces, startScanFaces } from './faces.mjs';
 import { classifyNudity, NSFW_MODEL_NAME, NSFW_INPUT_SIZE } from './nsfw.mjs';
 import { OCR_DET_MODEL, OCR_REC_MODEL, readText, verifiedDictionary } from './ocr.mjs';
 import { createRedactOps } from './redact-ops.mjs';
@@ -79,6 +79,7 @@ export function createCues({ ops, module, loadAsset, progressHook = null, faceHe
     // A thorough scan's tiles are split with a helper thread when there is one
     // (asked for now, so its runtime starts while this thread decodes).
     const helperPromise = faces && thorough && faceHelper && typeof SharedArrayBuffer === 'function'
+      && planFaceTiles(module, shown.width, shown.height, { maxTiles: scan.maxTiles }).tiles.length >= FACE_SCAN.thorough.helperFrom
       ? faceHelper().catch(() => null) : null;
     let { width, height, rgba } = ops.decodeRgba(bytes, { minSide });
     // The decode's handle in the core (level images are resized from it, not from another copy).

@@ -67,25 +67,32 @@ async function loadC2paWasm() {
  * releaseModelSessions.
  */
 function nodeFaceHelper() {
-  let helper = null;
-  return async () => {
-    if (!helper) {
-      const worker = new Worker(new URL('./face-thread-node.mjs', import.meta.url));
-      helper = new FaceHelper({
-        post: (message, transfer) => worker.postMessage(message, transfer),
-        listen: (fn) => {
-          worker.on('message', fn);
-          worker.on('error', (err) => fn({ type: 'error', id: null, message: err?.message ?? String(err) }));
-        },
-        ref: () => worker.ref(),
-        unref: () => worker.unref(),
-        terminate: () => worker.terminate(),
-      }, await modelBytes(FACE_MODEL));
-      const started = helper;
-      onModelsRelease(() => { if (helper === started) helper = null; return started.terminate(); });
+  let pending = null;
+  return () => {
+    if (!pending) {
+      const started = (pending = createNodeFaceHelper());
+      onModelsRelease(async () => {
+        if (pending === started) pending = null;
+        return (await started).terminate();
+      });
     }
-    return helper;
+    return pending;
   };
+}
+
+/** A face helper thread of its own (tests; engines share one through createFiligraneNode({faceThreads})). */
+export async function createNodeFaceHelper() {
+  const worker = new Worker(new URL('./face-thread-node.mjs', import.meta.url));
+  return new FaceHelper({
+    post: (message, transfer) => worker.postMessage(message, transfer),
+    listen: (fn) => {
+      worker.on('message', fn);
+      worker.on('error', (err) => fn({ type: 'error', id: null, message: err?.message ?? String(err) }));
+    },
+    ref: () => worker.ref(),
+    unref: () => worker.unref(),
+    terminate: () => worker.terminate(),
+  }, await modelBytes(FACE_MODEL));
 }
 
 /**

@@ -96,8 +96,9 @@ export function serveFaceScans({ post, listen, loadOrt }) {
     const { id, levels, jobs, counter } = message;
     try {
       const { ort, session } = await ready;
+      const input = new Float32Array(FACE_MODEL_SIZE * FACE_MODEL_SIZE * 3);  // reused: ONNX Runtime copies it
       for (let i = Atomics.add(counter, 0, 1); i < jobs.length; i = Atomics.add(counter, 0, 1)) {
-        const heads = jobs[i].run ? ownHeads(await inferFaceInput({ session, ort, data: faceJobInput(levels, jobs[i], FACE_MODEL_SIZE) })) : null;
+        const heads = jobs[i].run ? ownHeads(await inferFaceInput({ session, ort, data: faceJobInput(levels, jobs[i], FACE_MODEL_SIZE, input) })) : null;
         post({ type: 'heads', id, index: i, heads }, heads ? headsTransfer(heads) : []);
       }
       post({ type: 'done', id });

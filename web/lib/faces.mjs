@@ -316,13 +316,16 @@ export function faceJobs(module, rgba, width, height, tiles, { size = FACE_MODEL
   return { levels, jobs };
 }
 
-/** One job's model input (Float32Array NHWC [1, size, size, 3], RGB in [-1, 1]); pure JS, any thread. */
-export function faceJobInput(levels, job, size = FACE_MODEL_SIZE) {
+/**
+ * One job's model input (Float32Array NHWC [1, size, size, 3], RGB in [-1, 1]); pure JS, any thread.
+ * `into`: a buffer of that size to fill (a scan reuses one: ONNX Runtime copies its input), else a new one.
+ */
+export function faceJobInput(levels, job, size = FACE_MODEL_SIZE, into = null) {
   const level = levels[job.level];
   if (level.kind === 'tent') return tileTensorData(level.rgba, level.width, level.height, job.tile, size);
   const { rgba: levelRgba, width: levelWidth, height: levelHeight } = level;
   const { ox, oy } = job;
-  const data = new Float32Array(size * size * 3).fill(-1);  // black outside the image
+  const data = (into ?? new Float32Array(size * size * 3)).fill(-1);  // black outside the image
   for (let j = 0; j < size; j++) {
     const sy = oy + j;
     if (sy < 0 || sy >= levelHeight) continue;
@@ -451,8 +454,9 @@ function startFaceTiles({ module, session, ort, rgba, width, height, tiles, opti
   return {
     parallel,
     async finish() {
+      const input = new Float32Array(FACE_MODEL_SIZE * FACE_MODEL_SIZE * 3);
       for (let i = next(); i < jobs.length; i = next()) {
-        if (jobs[i].run) heads[i] = await inferFaceInput({ session, ort, data: faceJobInput(levels, jobs[i]) });
+        if (jobs[i].run) heads[i] = await inferFaceInput({ session, ort, data: faceJobInput(levels, jobs[i], FACE_MODEL_SIZE, input) });
         onTile?.(++done, tiles.length);
         if (remote) await yieldToEvents();
       }

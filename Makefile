@@ -99,7 +99,7 @@ $(SITE_DIR)/.assembled: $(SITE_INPUTS)
 	cp web/screenmark/*.mjs $(SITE_DIR)/screenmark/
 	cp shaders/*.wgsl $(SITE_DIR)/shaders/
 	cp web/lib/*.mjs $(SITE_DIR)/lib/
-	rm -f $(SITE_DIR)/lib/node.mjs
+	rm -f $(SITE_DIR)/lib/node.mjs $(SITE_DIR)/lib/face-thread-node.mjs
 	cp $(WASM_DIR)/filigrane_web.mjs $(WASM_DIR)/filigrane_web.wasm $(SITE_DIR)/lib/
 	# Loaded on first use only: ONNX Runtime Web (wasm backend), the C2PA validator, the models.
 	mkdir -p $(SITE_DIR)/lib/ort $(SITE_DIR)/lib/c2pa

@@ -8,8 +8,8 @@ import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-web';
-import { createFiligraneNode, FiligraneError } from '../../web/lib/node.mjs';
-import { detectFaces, planFaceTiles } from '../../web/lib/faces.mjs';
+import { createFiligraneNode, createNodeFaceHelper, FiligraneError } from '../../web/lib/node.mjs';
+import { detectFaces, planFaceTiles, scanFaces, startScanFaces } from '../../web/lib/faces.mjs';
 import { sharedData, SKIP_NO_SHARED } from './shared-data.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -105,4 +105,23 @@ test('faces: bindings check array sizes, tiles and plans', { skip }, () => {
   assert.equal(m.facesPlanTiles(0, 10, {}).status.name, 'invalid_argument');
   const plan = planFaceTiles(m, 1024, 768);
   assert.ok(plan.tiles.length > 1 && plan.tiles[0].side === 1024 && plan.effectiveMinFace <= 24);
+});
+
+const group = sharedData('people/10.jpg');
+test('faces: a scan shared with the helper thread finds the same boxes as one thread', { skip: skip || (!group && SKIP_NO_SHARED) }, async () => {
+  const { width, height, rgba } = engine.decodeRgba(readFileSync(group));
+  const shared = new Uint8Array(new SharedArrayBuffer(rgba.length));
+  shared.set(rgba);
+  const helper = await createNodeFaceHelper();
+  try {
+    const args = { module: engine.module, session: await session(), ort, width, height };
+    const one = await scanFaces({ ...args, rgba });
+    const scan = startScanFaces({ ...args, rgba: shared, helper });
+    assert.equal(scan.parallel, true, 'the helper takes part');
+    const two = await scan.finish();
+    assert.ok(one.faces.length > 0, 'the group photo has faces');
+    assert.deepEqual(two, one);
+  } finally {
+    await helper.terminate();
+  }
 });

@@ -6,7 +6,7 @@
 // is one more entry with its own function.
 import { FiligraneError } from './errors.mjs';
 import { modelEntry, modelSession, ortRuntime } from './models.mjs';
-import { FACE_MODEL, FACE_SCAN, faceScanMode, scanFaces } from './faces.mjs';
+import { FACE_MODEL, FACE_SCAN, faceScanMode, planFaceTiles, scanFaces, startScanFaces } from './faces.mjs';
 import { classifyNudity, NSFW_MODEL_NAME, NSFW_INPUT_SIZE } from './nsfw.mjs';
 import { OCR_DET_MODEL, OCR_REC_MODEL, readText, verifiedDictionary } from './ocr.mjs';
 import { createRedactOps } from './redact-ops.mjs';
@@ -36,9 +36,10 @@ let dictionaryPromise = null;
  * @param {{ops: object, module: object, loadAsset: (name: string, entry: object) => Promise<Uint8Array>,
  *          progressHook?: () => ((p: {what, loaded, total}) => void) | null}} options
  *   loadAsset reads a model's companion file (the OCR dictionary) checked by its own sha256;
- *   progressHook gives the progress callback of the call in flight (the worker's).
+ *   progressHook gives the progress callback of the call in flight (the worker's);
+ *   faceHelper (optional): () => Promise<FaceHelper | null>, a second thread for thorough face scans (face-helper.mjs).
  */
-export function createCues({ ops, module, loadAsset, progressHook = null }) {
+export function createCues({ ops, module, loadAsset, progressHook = null, faceHelper = null }) {
   const redactOps = createRedactOps(module);
 
   async function ocrDictionary() {
@@ -74,8 +75,23 @@ export function createCues({ ops, module, loadAsset, progressHook = null }) {
     const mode = faces ? faceScanMode(module, shown.width, shown.height, thorough) : 'thorough';
     const scan = FACE_SCAN[mode];
     const need = Math.max(text || codes ? Infinity : 0, faces ? scan.workingMinSide : 0, nsfw ? 2 * NSFW_INPUT_SIZE : 0);
-    const { width, height, rgba } = ops.decodeRgba(bytes, { minSide: Number.isFinite(need) ? need : 0 });
+    const minSide = Number.isFinite(need) ? need : 0;
+    // A thorough scan's tiles are split with a helper thread when there is one
+    // (asked for now, so its runtime starts while this thread decodes).
+    const helperPromise = faces && thorough && faceHelper && typeof SharedArrayBuffer === 'function'
+      && planFaceTiles(module, shown.width, shown.height, { maxTiles: scan.maxTiles }).tiles.length >= FACE_SCAN.thorough.helperFrom
+      ? faceHelper().catch(() => null) : null;
+    let { width, height, rgba } = ops.decodeRgba(bytes, { minSide });
+    // The decode's handle in the core (level images are resized from it, not from another copy).
+    const handle = typeof bytes?.atLeast === 'function' ? bytes.atLeast(minSide) : null;
     const timings = { decode: clock() - started };
+    const helper = helperPromise ? await helperPromise : null;
+    if (helper) {
+      // The helper thread reads the pixels where they are.
+      const shared = new Uint8Array(new SharedArrayBuffer(rgba.length));
+      shared.set(rgba);
+      rgba = shared;
+    }
     const scaleX = shown.width / width;
     const scaleY = shown.height / height;
     const ort = (faces || nsfw || text) ? await ortRuntime() : null;
@@ -84,22 +100,28 @@ export function createCues({ ops, module, loadAsset, progressHook = null }) {
       const t0 = clock();
       try {
         await run();
-        timings[what] = clock() - t0;
+        timings[what] = (timings[what] ?? 0) + clock() - t0;
       } catch (err) {
         if (['model_unavailable', 'model_integrity'].includes(err?.code)) result.unavailable.push({ cue: what, code: err.code, message: err.message });
         else throw err;
       }
     };
+    let faceScan = null;
+    const finishFaces = async () => {
+      const found = await faceScan.finish();
+      result.faces = found.faces.map((f) => ({
+        box: { x: Math.round(f.x * scaleX), y: Math.round(f.y * scaleY), width: Math.round(f.width * scaleX), height: Math.round(f.height * scaleY) },
+        score: f.score,
+      }));
+      result.face_scan = { mode, min_face: Math.ceil(found.minFace * Math.max(scaleX, scaleY)), tiles: found.tiles, skipped: found.skipped };
+    };
     if (faces) {
       await guard('faces', async () => {
         const session = await modelSession(FACE_MODEL, { onProgress });
-        const found = await scanFaces({ module, session, ort, rgba, width, height, options: { maxTiles: scan.maxTiles },
+        faceScan = startScanFaces({ module, session, ort, rgba, width, height, options: { maxTiles: scan.maxTiles }, helper, handle,
           onTile: report ? (done, total) => report({ what: 'faces', loaded: done, total }) : null });
-        result.faces = found.faces.map((f) => ({
-          box: { x: Math.round(f.x * scaleX), y: Math.round(f.y * scaleY), width: Math.round(f.width * scaleX), height: Math.round(f.height * scaleY) },
-          score: f.score,
-        }));
-        result.face_scan = { mode, min_face: Math.ceil(found.minFace * Math.max(scaleX, scaleY)), tiles: found.tiles, skipped: found.skipped };
+        // With a helper running tiles, this thread reads text and codes first and then joins the face scan.
+        if (!faceScan.parallel) await finishFaces();
       });
     }
     if (nsfw) {
@@ -126,6 +148,7 @@ export function createCues({ ops, module, loadAsset, progressHook = null }) {
           box: { x: Math.round(c.box.x * scaleX), y: Math.round(c.box.y * scaleY), width: Math.round(c.box.width * scaleX), height: Math.round(c.box.height * scaleY) } }));
       });
     }
+    if (faceScan?.parallel) await guard('faces', finishFaces);
     // Milliseconds per stage (model downloads included), for benchmarks.
     result.timings_ms = Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)]));
     return { result, image: { width, height, rgba } };
@@ -236,4 +259,3 @@ export function createCues({ ops, module, loadAsset, progressHook = null }) {
   return { cues: shared(cues), redactCues: shared(redactCues), redactBoxes: shared(redactBoxes), proposeBoxes: proposedBoxes,
     nudity: shared(nudity), frameCues, redactRegions, cueKinds: () => CUE_KINDS };
 }
-

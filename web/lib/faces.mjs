@@ -46,7 +46,10 @@ export const DEFAULT_FACE_OPTIONS = Object.freeze({
  */
 export const FACE_SCAN = Object.freeze({
   quick: Object.freeze({ maxTiles: 12, workingMinSide: 720, thoroughUpTo: 30 }),
-  thorough: Object.freeze({ maxTiles: 512, workingMinSide: Infinity }),
+  // helperFrom: a helper thread (face-helper.mjs) takes part from this many
+  // tiles (a 12 MP photo has 392, 3 MP 97): starting one costs about 1.2 s of
+  // CPU and 110-160 MB (its own ONNX Runtime), the work of about 45 tiles.
+  thorough: Object.freeze({ maxTiles: 512, workingMinSide: Infinity, helperFrom: 150 }),
 });
 
 /** 'quick' or 'thorough': what a quick request becomes for a width x height image. */
@@ -246,25 +249,31 @@ function detailMap(rgba, width, height, range) {
 }
 
 /**
- * The model inputs for all tiles of a plan, cheaply: tiles of one level share
- * a side, so the image is resized once per level by the core (antialiased
- * triangle filter, the same tent the per-tile path uses) and each tile is a
- * crop of that level image. Crop corners snap to whole pixels of the level
- * image; the returned tiles carry the snapped position so boxes map back
- * exactly. Levels that would upscale use tileTensorData. A generator: one
- * tile's input (768 KB) and one level image exist at a time, not all 392
- * inputs of a 12 MP photo at once (300 MB).
- * With `flatRange` > 0, a tile with no detail (see DEFAULT_FACE_OPTIONS) is
- * yielded with `data: null` and needs no inference.
- * @returns {Generator<{tile: {x, y, side, level}, data: Float32Array | null}>}
+ * The level images and jobs of a plan, so the tiles' model inputs are cheap
+ * (faceJobInput): tiles of one level share a side, so the image is resized
+ * once per level by the core (antialiased triangle filter, the same tent the
+ * per-tile path uses) and each tile is a crop of that level image. Crop
+ * corners snap to whole pixels of the level image; the jobs carry the
+ * snapped tile so boxes map back exactly. Levels that would upscale use
+ * tileTensorData. Jobs keep the plan's order grouped by tile side (the order
+ * facesFromHeads reads). With `flatRange` > 0, a tile with no detail (see
+ * DEFAULT_FACE_OPTIONS) gets `run: false` and needs no inference.
+ * `handle`: the image as a core ImageHandle when the caller has one (levels
+ * are resized from it; else from a copy of `rgba` made here).
+ * `allocate(length)`: where level pixels go (a SharedArrayBuffer view when
+ * another thread reads them).
+ * @returns {{levels: {kind: 'crop'|'tent', rgba, width, height}[], jobs: {tile, level: number, run: boolean}[]}}
  */
-export function* tileInputs(module, rgba, width, height, tiles, size = FACE_MODEL_SIZE, { flatRange = 0 } = {}) {
+export function faceJobs(module, rgba, width, height, tiles, { size = FACE_MODEL_SIZE, flatRange = 0, handle = null,
+  allocate = (length) => new Uint8Array(length) } = {}) {
   const bySide = new Map();
   for (const tile of tiles) {
     if (!bySide.has(tile.side)) bySide.set(tile.side, []);
     bySide.get(tile.side).push(tile);
   }
-  let source = null;  // the image as a core handle, made once when some level needs it
+  const levels = [];
+  const jobs = [];
+  let source = null;  // the image as a core handle, made once when some level needs it and none was given
   try {
     for (const [side, group] of bySide) {
       const scale = size / side;
@@ -274,48 +283,74 @@ export function* tileInputs(module, rgba, width, height, tiles, size = FACE_MODE
       // most of its tiles) are plain crops of the image itself.
       const native = Math.abs(scale - 1) < 1e-9;
       if (!native && (scale > 1 || levelWidth < 1 || levelHeight < 1)) {
-        for (const tile of group) yield { tile, data: tileTensorData(rgba, width, height, tile, size) };
+        levels.push({ kind: 'tent', rgba, width, height });
+        for (const tile of group) jobs.push({ tile, level: levels.length - 1, run: true });
         continue;
       }
       let levelRgba = rgba;
       if (!native) {
-        source ??= check(binding(module, 'imageFromRgba')(width, height, rgba)).image;
-        const level = check(source.resized(levelWidth, levelHeight, 1, levelWidth * levelHeight + 1)).image;
+        const from = handle ?? (source ??= check(binding(module, 'imageFromRgba')(width, height, rgba)).image);
+        const level = check(from.resized(levelWidth, levelHeight, 1, levelWidth * levelHeight + 1)).image;
         try {
           levelRgba = level.rgba();
         } finally {
           level.delete();
         }
+        const shared = allocate(levelRgba.length);
+        if (shared !== levelRgba) shared.set(levelRgba);
+        levelRgba = shared;
       }
+      levels.push({ kind: 'crop', rgba: levelRgba, width: levelWidth, height: levelHeight });
       // Only levels of several tiles are worth a detail map (the whole-image tile always runs).
       const busy = flatRange > 0 && group.length > 1 ? detailMap(levelRgba, levelWidth, levelHeight, flatRange) : null;
       for (const tile of group) {
         const ox = Math.round(tile.x * scale);
         const oy = Math.round(tile.y * scale);
         const snapped = { ...tile, x: ox / scale, y: oy / scale, side: size / scale };
-        if (busy && busy(ox, oy, ox + size, oy + size) === 0) {
-          yield { tile: snapped, data: null };
-          continue;
-        }
-        const data = new Float32Array(size * size * 3).fill(-1);  // black outside the image
-        for (let j = 0; j < size; j++) {
-          const sy = oy + j;
-          if (sy < 0 || sy >= levelHeight) continue;
-          const x0 = Math.max(0, -ox);
-          const x1 = Math.min(size, levelWidth - ox);
-          for (let i = x0, p = (sy * levelWidth + ox + x0) * 4, o = (j * size + x0) * 3; i < x1; i++, p += 4, o += 3) {
-            const a = levelRgba[p + 3] / 255;  // over black
-            data[o] = (levelRgba[p] * a) / 127.5 - 1;
-            data[o + 1] = (levelRgba[p + 1] * a) / 127.5 - 1;
-            data[o + 2] = (levelRgba[p + 2] * a) / 127.5 - 1;
-          }
-        }
-        yield { tile: snapped, data };
+        jobs.push({ tile: snapped, level: levels.length - 1, run: !(busy && busy(ox, oy, ox + size, oy + size) === 0), ox, oy });
       }
     }
   } finally {
     source?.delete();
   }
+  return { levels, jobs };
+}
+
+/**
+ * One job's model input (Float32Array NHWC [1, size, size, 3], RGB in [-1, 1]); pure JS, any thread.
+ * `into`: a buffer of that size to fill (a scan reuses one: ONNX Runtime copies its input), else a new one.
+ */
+export function faceJobInput(levels, job, size = FACE_MODEL_SIZE, into = null) {
+  const level = levels[job.level];
+  if (level.kind === 'tent') return tileTensorData(level.rgba, level.width, level.height, job.tile, size);
+  const { rgba: levelRgba, width: levelWidth, height: levelHeight } = level;
+  const { ox, oy } = job;
+  const data = (into ?? new Float32Array(size * size * 3)).fill(-1);  // black outside the image
+  for (let j = 0; j < size; j++) {
+    const sy = oy + j;
+    if (sy < 0 || sy >= levelHeight) continue;
+    const x0 = Math.max(0, -ox);
+    const x1 = Math.min(size, levelWidth - ox);
+    for (let i = x0, p = (sy * levelWidth + ox + x0) * 4, o = (j * size + x0) * 3; i < x1; i++, p += 4, o += 3) {
+      const a = levelRgba[p + 3] / 255;  // over black
+      data[o] = (levelRgba[p] * a) / 127.5 - 1;
+      data[o + 1] = (levelRgba[p + 1] * a) / 127.5 - 1;
+      data[o + 2] = (levelRgba[p + 2] * a) / 127.5 - 1;
+    }
+  }
+  return data;
+}
+
+/**
+ * The model inputs for all tiles of a plan (faceJobs + faceJobInput), one at
+ * a time: one tile's input (768 KB) exists at a time, not all 392 inputs of
+ * a 12 MP photo at once (300 MB). Tiles with no detail are yielded with
+ * `data: null`.
+ * @returns {Generator<{tile: {x, y, side, level}, data: Float32Array | null}>}
+ */
+export function* tileInputs(module, rgba, width, height, tiles, size = FACE_MODEL_SIZE, { flatRange = 0, handle = null } = {}) {
+  const { levels, jobs } = faceJobs(module, rgba, width, height, tiles, { size, flatRange, handle });
+  for (const job of jobs) yield { tile: job.tile, data: job.run ? faceJobInput(levels, job, size) : null };
 }
 
 /**
@@ -355,29 +390,88 @@ export async function detectFaces(args) {
  * {faces, tiles (tiles planned), skipped (tiles with no detail, not run), minFace (smallest face size, image px, the
  * tiling made detectable; larger than options.minFace when maxTiles capped it)}.
  */
-export async function scanFaces({ ops, module, session, ort, rgba, width, height, options = {}, onTile = null }) {
+export async function scanFaces(args) {
+  return startScanFaces(args).finish();
+}
+
+/**
+ * scanFaces in two steps, so a second thread can work meanwhile: start
+ * plans the tiles and, with a `helper` (FaceHelper, face-helper.mjs) and
+ * pixels in a SharedArrayBuffer, sets the helper running on them at once;
+ * finish() runs the tiles the helper has not taken on this thread, waits for
+ * the helper and merges. The boxes are the same as a scan on one thread:
+ * every tile's heads are merged in plan order, whichever thread ran it.
+ * `handle`: the image as a core ImageHandle, when the caller has one (the
+ * level images are resized from it rather than from a copy of `rgba`).
+ */
+export function startScanFaces({ ops, module, session, ort, rgba, width, height, options = {}, onTile = null, helper = null, handle = null }) {
   const mod = module ?? ops?.module;
   validate({ module: mod, session, ort, rgba, width, height });
   const plan = planFaceTiles(mod, width, height, options);
   const o = { ...DEFAULT_FACE_OPTIONS, ...options };
-  const { tileHeads, skipped } = await runFaceTiles({ module: mod, session, ort, rgba, width, height, tiles: plan.tiles, options: o, onTile });
-  const minFace = plan.effectiveMinFace ?? o.minFace;
-  return { faces: facesFromHeads(mod, tileHeads, width, height, options), tiles: plan.tiles.length, skipped, minFace };
+  const run = startFaceTiles({ module: mod, session, ort, rgba, width, height, tiles: plan.tiles, options: o, onTile, helper, handle });
+  return {
+    parallel: run.parallel,
+    async finish() {
+      const { tileHeads, skipped } = await run.finish();
+      const minFace = plan.effectiveMinFace ?? o.minFace;
+      return { faces: facesFromHeads(mod, tileHeads, width, height, options), tiles: plan.tiles.length, skipped, minFace };
+    },
+  };
+}
+
+// Lets messages from another thread in between two tiles (setTimeout would be clamped to 4 ms in a browser).
+function yieldToEvents() {
+  if (typeof globalThis.setImmediate === 'function') return new Promise((resolve) => globalThis.setImmediate(resolve));
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => { channel.port1.close(); resolve(); };
+    channel.port2.postMessage(null);
+  });
 }
 
 /**
  * Runs the model on the tiles of a plan, skipping tiles with no detail
  * (options.flatRange): {tileHeads: [{tile, heads}], skipped}.
  */
-export async function runFaceTiles({ module, session, ort, rgba, width, height, tiles, options = {}, onTile = null }) {
+export async function runFaceTiles(args) {
+  return startFaceTiles(args).finish();
+}
+
+function startFaceTiles({ module, session, ort, rgba, width, height, tiles, options = {}, onTile = null, helper = null, handle = null }) {
   const o = { ...DEFAULT_FACE_OPTIONS, ...options };
-  const tileHeads = [];
+  const parallel = Boolean(helper) && typeof SharedArrayBuffer === 'function' && rgba.buffer instanceof SharedArrayBuffer;
+  const allocate = parallel ? (length) => new Uint8Array(new SharedArrayBuffer(length)) : undefined;
+  const { levels, jobs } = faceJobs(module, rgba, width, height, tiles, { flatRange: o.flatRange, handle, allocate });
+  const heads = new Array(jobs.length);
   let done = 0;
-  let skipped = 0;
-  for (const { tile, data } of tileInputs(module, rgba, width, height, tiles, FACE_MODEL_SIZE, { flatRange: o.flatRange })) {
-    if (data) tileHeads.push({ tile, heads: await inferFaceInput({ session, ort, data }) });
-    else skipped++;
-    onTile?.(++done, tiles.length);
-  }
-  return { tileHeads, skipped };
+  const counter = new Int32Array(parallel ? new SharedArrayBuffer(4) : new ArrayBuffer(4));
+  const next = () => Atomics.add(counter, 0, 1);
+  // The helper takes jobs from the same counter; its failure leaves its jobs to this thread.
+  const remote = parallel
+    ? helper.scan({ levels, jobs, counter }, (i, h) => { heads[i] = h; onTile?.(++done, tiles.length); }).then(() => true, () => false)
+    : null;
+  return {
+    parallel,
+    async finish() {
+      const input = new Float32Array(FACE_MODEL_SIZE * FACE_MODEL_SIZE * 3);
+      for (let i = next(); i < jobs.length; i = next()) {
+        if (jobs[i].run) heads[i] = await inferFaceInput({ session, ort, data: faceJobInput(levels, jobs[i], FACE_MODEL_SIZE, input) });
+        onTile?.(++done, tiles.length);
+        if (remote) await yieldToEvents();
+      }
+      if (remote && !(await remote)) {
+        for (let i = 0; i < jobs.length; i++) {
+          if (jobs[i].run && !heads[i]) heads[i] = await inferFaceInput({ session, ort, data: faceJobInput(levels, jobs[i]) });
+        }
+      }
+      const tileHeads = [];
+      let skipped = 0;
+      jobs.forEach((job, i) => {
+        if (job.run) tileHeads.push({ tile: job.tile, heads: heads[i] });
+        else skipped++;
+      });
+      return { tileHeads, skipped };
+    },
+  };
 }

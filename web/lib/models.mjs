@@ -102,5 +102,14 @@ export async function modelSession(name, { onProgress } = {}) {
 export async function releaseModelSessions() {
   const pending = [...sessions.values()];
   sessions.clear();
-  await Promise.allSettled(pending.map(async (p) => (await p).release?.()));
+  const helpers = [...releaseHooks];
+  releaseHooks.clear();
+  await Promise.allSettled([...pending.map(async (p) => (await p).release?.()), ...helpers.map(async (fn) => fn())]);
+}
+
+const releaseHooks = new Set();
+
+/** fn() runs once at the next releaseModelSessions (helper threads holding sessions of their own). */
+export function onModelsRelease(fn) {
+  releaseHooks.add(fn);
 }

@@ -9,7 +9,10 @@ import { createCoreOps } from './core-ops.mjs';
 import { FiligraneError } from './errors.mjs';
 import { createAnalysis } from './analysis.mjs';
 import { createCues } from './cues.mjs';
-import { configureModels } from './models.mjs';
+import { configureModels, modelBytes, onModelsRelease } from './models.mjs';
+import { Worker } from 'node:worker_threads';
+import { FaceHelper } from './face-helper.mjs';
+import { FACE_MODEL } from './faces.mjs';
 import { readModelRegistry } from './model-registry.mjs';
 import { configureCodeReader } from './codes.mjs';
 
@@ -58,10 +61,48 @@ async function loadC2paWasm() {
 }
 
 /**
- * Loads the WebAssembly module and returns its operations plus the raw module.
- * @param {{modulePath?: string}} [options]
+ * The face helper thread (face-helper.mjs), started on first use: a
+ * worker_threads Worker with its own ONNX Runtime session of the face model.
+ * It keeps the process alive only while it has tiles to run, and ends at
+ * releaseModelSessions.
  */
-export async function createFiligraneNode({ modulePath = process.env.FILIGRANE_WASM_NODE ?? DEFAULT_MODULE_PATH } = {}) {
+function nodeFaceHelper() {
+  let pending = null;
+  return () => {
+    if (!pending) {
+      const started = (pending = createNodeFaceHelper());
+      onModelsRelease(async () => {
+        if (pending === started) pending = null;
+        return (await started).terminate();
+      });
+    }
+    return pending;
+  };
+}
+
+/** A face helper thread of its own (tests; engines share one through createFiligraneNode({faceThreads})). */
+export async function createNodeFaceHelper() {
+  const worker = new Worker(new URL('./face-thread-node.mjs', import.meta.url));
+  return new FaceHelper({
+    post: (message, transfer) => worker.postMessage(message, transfer),
+    listen: (fn) => {
+      worker.on('message', fn);
+      worker.on('error', (err) => fn({ type: 'error', id: null, message: err?.message ?? String(err) }));
+    },
+    ref: () => worker.ref(),
+    unref: () => worker.unref(),
+    terminate: () => worker.terminate(),
+  }, await modelBytes(FACE_MODEL));
+}
+
+/**
+ * Loads the WebAssembly module and returns its operations plus the raw module.
+ * faceThreads: 1 runs a thorough face scan on a helper thread beside this one
+ * (the CLI on a machine with two cores or more); 0 keeps everything on this
+ * thread (scan's worker threads, which already fill the cores).
+ * @param {{modulePath?: string, faceThreads?: number}} [options]
+ */
+export async function createFiligraneNode({ modulePath = process.env.FILIGRANE_WASM_NODE ?? DEFAULT_MODULE_PATH, faceThreads = 0 } = {}) {
   if (!existsSync(modulePath)) {
     throw new FiligraneError('not_found', `the WebAssembly module is not built (${modulePath}); run "make build"`);
   }
@@ -88,5 +129,5 @@ export async function createFiligraneNode({ modulePath = process.env.FILIGRANE_W
       throw new FiligraneError('model_unavailable', `a file of the ${name} model is missing (${spec.source}); run "make build"`);
     }
   };
-  return { ...ops, ...createAnalysis({ ops, loadC2paWasm }), ...createCues({ ops, module, loadAsset }), module };
+  return { ...ops, ...createAnalysis({ ops, loadC2paWasm }), ...createCues({ ops, module, loadAsset, faceHelper: faceThreads > 0 ? nodeFaceHelper() : null }), module };
 }

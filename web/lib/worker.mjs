@@ -12,7 +12,9 @@ import { FileCache } from './decoded-image.mjs';
 import { createCoreOps, platformDecodedFormat, DEFAULT_MAX_PIXELS } from './core-ops.mjs';
 import { createAnalysis } from './analysis.mjs';
 import { createCues } from './cues.mjs';
-import { configureModels } from './models.mjs';
+import { configureModels, modelBytes } from './models.mjs';
+import { FaceHelper } from './face-helper.mjs';
+import { FACE_MODEL } from './faces.mjs';
 import { FiligraneError } from './errors.mjs';
 import { chooseProvider, ORT_BUILDS } from './accelerator.mjs';
 import { configureCodeReader } from './codes.mjs';
@@ -92,8 +94,13 @@ configureModels({
     // ONNX Runtime fetches its WebAssembly itself (its thread-pool workers load it too).
     ort.env.wasm.wasmPaths = ORT_URL.href;
     // Where the page is cross-origin isolated (COOP/COEP: the site, not the
-    // extension) ONNX Runtime may run its own thread pool beside this worker.
-    ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.max(1, Math.min(4, navigator.hardwareConcurrency ?? 1)) : 1;
+    // extension) ONNX Runtime may run its own thread pool beside this worker,
+    // less the core the face helper takes: on a small model such as the face
+    // detector a second ONNX Runtime thread doubled the CPU time of a tile
+    // (spinning) for a faster tile only on an idle machine, while a helper
+    // running other tiles costs none (bench/redaction.md).
+    const cores = Math.max(1, Math.min(4, navigator.hardwareConcurrency ?? 1));
+    ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.max(1, cores - (FACE_HELPER ? 1 : 0)) : 1;
     return ort;
   },
   sessionOptions: async () => ({
@@ -123,6 +130,33 @@ async function loadC2paWasm() {
   return c2pa;
 }
 
+// Cores the thorough face scan can use: with two or more, a helper worker
+// (face-thread-web.mjs) runs face tiles beside this one. It needs
+// SharedArrayBuffer (a cross-origin isolated page: the site, not the
+// extension) and the WebAssembly provider (on a GPU the tiles are not the
+// bottleneck).
+const FACE_HELPER = self.crossOriginIsolated && (navigator.hardwareConcurrency ?? 1) >= 2;
+
+/** The face helper worker, started on the first thorough face scan and kept for the page's life. */
+function webFaceHelper() {
+  let helper = null;
+  return async () => {
+    if ((await providerChoice).provider !== 'wasm') return null;
+    if (!helper) {
+      const worker = new Worker(new URL('./face-thread-web.mjs', import.meta.url), { type: 'module', name: 'filigrane-faces' });
+      helper = new FaceHelper({
+        post: (message, transfer) => worker.postMessage(message, transfer),
+        listen: (fn) => {
+          worker.onmessage = (event) => fn(event.data);
+          worker.onerror = (event) => fn({ type: 'error', id: null, message: event.message ?? 'the face helper could not start' });
+        },
+        terminate: () => worker.terminate(),
+      }, await modelBytes(FACE_MODEL));
+    }
+    return helper;
+  };
+}
+
 let files = null; // FileCache over the module, once it is ready
 const ready = createFiligraneCore().then((module) => {
   const ops = createCoreOps(module);
@@ -132,7 +166,8 @@ const ready = createFiligraneCore().then((module) => {
     if (!response.ok) throw new FiligraneError('model_unavailable', `a file of the ${name} model could not be downloaded`);
     return new Uint8Array(await response.arrayBuffer());
   };
-  return { ...ops, ...createAnalysis({ ops, loadC2paWasm }), ...createCues({ ops, module, loadAsset, progressHook: () => currentProgress }) };
+  return { ...ops, ...createAnalysis({ ops, loadC2paWasm }), ...createCues({ ops, module, loadAsset, progressHook: () => currentProgress,
+    faceHelper: FACE_HELPER ? webFaceHelper() : null }) };
 });
 
 function transferablesOf(result) {

@@ -94,13 +94,11 @@ configureModels({
     // ONNX Runtime fetches its WebAssembly itself (its thread-pool workers load it too).
     ort.env.wasm.wasmPaths = ORT_URL.href;
     // Where the page is cross-origin isolated (COOP/COEP: the site, not the
-    // extension) ONNX Runtime may run its own thread pool beside this worker,
-    // less the core the face helper takes: on a small model such as the face
-    // detector a second ONNX Runtime thread doubled the CPU time of a tile
-    // (spinning) for a faster tile only on an idle machine, while a helper
-    // running other tiles costs none (bench/redaction.md).
-    const cores = Math.max(1, Math.min(4, navigator.hardwareConcurrency ?? 1));
-    ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.max(1, cores - (FACE_HELPER ? 1 : 0)) : 1;
+    // extension) ONNX Runtime may run its own thread pool beside this worker.
+    // It keeps every core even where the face helper runs: the pool serves the
+    // quick pass (Inspect), which a pool one thread smaller made slower
+    // (bench/redaction.md), and the helper runs only in thorough scans.
+    ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.max(1, Math.min(4, navigator.hardwareConcurrency ?? 1)) : 1;
     return ort;
   },
   sessionOptions: async () => ({

@@ -11,7 +11,8 @@
 //     provenance report with C2PA validation, SD mark, AI verdict with the
 //     pixel detector), models cached; "headline" = until the verdict.
 //
-// Usage: node tools/bench_speed.mjs [OUT.md] [--before-site DIR] [--after-site DIR] [--repeats N]
+// Usage: node tools/bench_speed.mjs [OUT.md] [--before-site DIR] [--after-site DIR] [--repeats N] [--only KIND,...]
+//   --only ocr (or mark-png, mark-jpeg, inspect): run only the cases of those kinds
 import { chromium } from 'playwright-core';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -31,6 +32,7 @@ const option = (name, fallback) => {
 const outPath = args[0] && !args[0].startsWith('--') ? args[0] : path.join(repoRoot, 'bench', 'speed.md');
 const repeats = Number(option('--repeats', 5));
 const beforeSite = option('--before-site', null);
+const onlyKinds = option('--only', null)?.split(',') ?? null;
 const afterSite = option('--after-site', path.join(repoRoot, 'build', 'site'));
 const shared = path.join(repoRoot, '..', 'shared', 'data');
 
@@ -154,7 +156,7 @@ async function main() {
       pages[label] = page;
     }
     const rows = [];
-    for (const c of cases.filter((x) => inputs[x.input])) {
+    for (const c of cases.filter((x) => inputs[x.input] && (!onlyKinds || onlyKinds.includes(x.kind)))) {
       const row = { name: c.name };
       const input = Buffer.from(inputs[c.input]).toString('base64');
       for (const [label] of sites) {

@@ -11,7 +11,10 @@
 //     provenance report with C2PA validation, SD mark, AI verdict with the
 //     pixel detector), models cached; "headline" = until the verdict.
 //
-// Usage: node tools/bench_speed.mjs [OUT.md] [--before-site DIR] [--after-site DIR] [--repeats N]
+// Usage: node tools/bench_speed.mjs [OUT.md] [--before-site DIR] [--after-site DIR] [--repeats N] [--only KIND,...]
+//   --only ocr (or mark-png, mark-jpeg, inspect): run only the cases of those kinds
+//   --interleave: before and after take turns run by run (not case by case), so
+//     a change in the shared machine's load falls on both
 import { chromium } from 'playwright-core';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -31,6 +34,8 @@ const option = (name, fallback) => {
 const outPath = args[0] && !args[0].startsWith('--') ? args[0] : path.join(repoRoot, 'bench', 'speed.md');
 const repeats = Number(option('--repeats', 5));
 const beforeSite = option('--before-site', null);
+const onlyKinds = option('--only', null)?.split(',') ?? null;
+const interleave = args.includes('--interleave');
 const afterSite = option('--after-site', path.join(repoRoot, 'build', 'site'));
 const shared = path.join(repoRoot, '..', 'shared', 'data');
 
@@ -60,7 +65,7 @@ async function makeInputs() {
 }
 
 /** Runs in the page (sent as source): one case, `runs` times after a warm-up; medians in ms. */
-async function pageCase({ kind, input, runs }) {
+async function pageCase({ kind, input, runs, warmOnce = false }) {
   const { Filigrane } = await import('/lib/filigrane.mjs');
   const engine = self.__engine ??= await Filigrane.create();
   const bytes = Uint8Array.from(atob(input), (c) => c.charCodeAt(0));
@@ -91,7 +96,10 @@ async function pageCase({ kind, input, runs }) {
     return out;
   };
   try {
-    await once(); // warm-up: models, validator and module loaded
+    // warm-up: models, validator and module loaded (once per page and case when interleaved)
+    self.__warm ??= new Set();
+    if (!warmOnce || !self.__warm.has(kind + input.length)) await once();
+    self.__warm.add(kind + input.length);
   } catch (err) {
     return { error: String(err?.message ?? err) };
   }
@@ -154,13 +162,31 @@ async function main() {
       pages[label] = page;
     }
     const rows = [];
-    for (const c of cases.filter((x) => inputs[x.input])) {
+    for (const c of cases.filter((x) => inputs[x.input] && (!onlyKinds || onlyKinds.includes(x.kind)))) {
       const row = { name: c.name };
       const input = Buffer.from(inputs[c.input]).toString('base64');
-      for (const [label] of sites) {
-        const source = `(${pageCase.toString()})(${JSON.stringify({ kind: c.kind, input, runs: c.runs ?? repeats })})`;
-        row[label] = await pages[label].evaluate(source);
-        console.log(c.name, label, JSON.stringify(row[label]));
+      if (interleave) {
+        // One run a turn, sites alternating; medians (wall) and means (CPU) over the turns.
+        const turns = Object.fromEntries(sites.map(([label]) => [label, []]));
+        for (let r = 0; r < (c.runs ?? repeats); r++) {
+          for (const [label] of (r % 2 ? [...sites].reverse() : sites)) {
+            const source = `(${pageCase.toString()})(${JSON.stringify({ kind: c.kind, input, runs: 1, warmOnce: true })})`;
+            turns[label].push(await pages[label].evaluate(source));
+          }
+        }
+        for (const [label] of sites) {
+          const list = turns[label];
+          const failed = list.find((t) => t.error);
+          const ms = list.map((t) => t.ms).sort((x, y) => x - y);
+          row[label] = failed ?? { ...list.at(-1), ms: ms[Math.floor(ms.length / 2)], cpuMs: list.reduce((a, t) => a + t.cpuMs, 0) / list.length };
+          console.log(c.name, label, JSON.stringify({ ...row[label], lines: undefined, turns: list.map((t) => [Math.round(t.ms), Math.round(t.cpuMs)]) }));
+        }
+      } else {
+        for (const [label] of sites) {
+          const source = `(${pageCase.toString()})(${JSON.stringify({ kind: c.kind, input, runs: c.runs ?? repeats })})`;
+          row[label] = await pages[label].evaluate(source);
+          console.log(c.name, label, JSON.stringify(row[label]));
+        }
       }
       rows.push(row);
     }
@@ -180,7 +206,7 @@ function writeReport(rows, labels, version) {
     '',
     `Machine: ${os.cpus()[0]?.model ?? 'CPU'}, ${os.cpus().length} cores (load average at the end, above about 2 when other work shared them: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}), ${new Date().toISOString()}.`,
     `Chromium ${version} (headless, flags of tests/browser/support/browser.mjs); the page's own library: Filigrane (main thread) → worker.mjs → WebAssembly; models on the CPU (WebAssembly), cached.`,
-    `Median of ${repeats} runs after a warm-up (Inspect rows: 3). ${hasBefore ? '"before" is the same page built from main before issue 20 (--before-site), run in the same browser, alternating case by case, on the same bytes.' : ''}`,
+    `Median of ${repeats} runs after a warm-up (Inspect rows: 3). ${hasBefore ? `"before" is the same page built from an earlier commit (--before-site), run in the same browser, alternating ${interleave ? 'run by run (--interleave)' : 'case by case'}, on the same bytes.` : ''}`,
     '',
     `| case | ${hasBefore ? 'before ms | ' : ''}after ms | ${hasBefore ? 'after / before | before CPU ms | ' : ''}after CPU ms | output bytes${hasBefore ? ' before / after' : ''} | Inspect: facts shown, ms (after) |`,
     `|---|${hasBefore ? '---|' : ''}---|${hasBefore ? '---|---|' : ''}---|---|---|`,

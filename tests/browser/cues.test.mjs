@@ -34,6 +34,11 @@ test('Inspect lists personal data and draws its boxes over the image', async () 
   for (const model of ['ocr-det.onnx', 'ocr-rec.onnx', 'blazeface-back-256.onnx', 'nsfw-mobilenet-v2.onnx']) {
     assert.ok(b.requests.some((u) => u.endsWith(`/models/${model}`)), `${model} fetched`);
   }
+  // The page is cross-origin isolated: with two cores or more the recogniser
+  // reads lines in a pool of workers (web/lib/session-pool.mjs), one a core up to 4.
+  const cores = await b.page.evaluate(() => (self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency ?? 1) : 1));
+  const pool = b.page.workers().filter((w) => w.url().endsWith('/lib/session-worker.mjs')).length;
+  assert.equal(pool, cores >= 2 ? cores : 0, `session workers: ${b.page.workers().map((w) => w.url()).join(', ')}`);
 });
 
 test('Protect redacts personal data in one step and the download has none of it', async () => {

@@ -111,6 +111,32 @@ test('a dense page: the second look reads the lines that merged at the reduced s
   }
 });
 
+test('a pool of recogniser sessions (runs at once, answers out of order) reads what one session reads', async (t) => {
+  if (skipUnlessText(t)) return;
+  const img = ops.decodeRgba(readFileSync(path.join(repoRoot, 'tests/corpus/text/contact.png')));
+  const read = (rec) => readText({ module: ops.module, sessions: { det: reader.sessions.det, rec }, ort: reader.ort, ...img,
+    options: { dictionary: reader.dictionary, recBatch: 1 } });
+  // Stands in for session-pool.mjs: every run asked for is held, then answered last-asked first.
+  const held = [];
+  let maxHeld = 0;
+  const pool = {
+    concurrency: 2, inputNames: reader.sessions.rec.inputNames, outputNames: reader.sessions.rec.outputNames,
+    run: (feeds) => new Promise((resolve, reject) => {
+      held.push({ feeds, resolve, reject });
+      maxHeld = Math.max(maxHeld, held.length);
+      if (held.length === 1) {
+        setTimeout(async () => {
+          for (const job of held.splice(0).reverse()) await reader.sessions.rec.run(job.feeds).then(job.resolve, job.reject);
+        }, 0);
+      }
+    }),
+  };
+  const one = await read(reader.sessions.rec);
+  const many = await read(pool);
+  assert.ok(maxHeld >= 2, `the lines should be asked for together (${maxHeld} at once)`);
+  assert.deepEqual(many, one);
+});
+
 test('bad input is refused with a FiligraneError, not a crash', async (t) => {
   if (skipUnlessText(t)) return;
   const img = { rgba: new Uint8Array(16 * 16 * 4), width: 16, height: 16 };

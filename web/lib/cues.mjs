@@ -5,7 +5,7 @@
 // (for example accessibility markers, for which no public model exists yet)
 // is one more entry with its own function.
 import { FiligraneError } from './errors.mjs';
-import { modelEntry, modelSession, ortRuntime } from './models.mjs';
+import { modelEntry, modelSession, modelSessionPool, ortRuntime } from './models.mjs';
 import { FACE_MODEL, FACE_SCAN, faceScanMode, planFaceTiles, scanFaces, startScanFaces } from './faces.mjs';
 import { classifyNudity, NSFW_MODEL_NAME, NSFW_INPUT_SIZE } from './nsfw.mjs';
 import { OCR_DET_MODEL, OCR_REC_MODEL, readText, verifiedDictionary } from './ocr.mjs';
@@ -41,6 +41,11 @@ let dictionaryPromise = null;
  */
 export function createCues({ ops, module, loadAsset, progressHook = null, faceHelper = null }) {
   const redactOps = createRedactOps(module);
+
+  // The recogniser's sessions side by side where the host has a pool, else its one session.
+  async function recogniser(options = {}) {
+    return (await modelSessionPool(OCR_REC_MODEL, options)) ?? modelSession(OCR_REC_MODEL, options);
+  }
 
   async function ocrDictionary() {
     dictionaryPromise ??= modelEntry(OCR_REC_MODEL).then((entry) => verifiedDictionary(entry, (e) => loadAsset(OCR_REC_MODEL, e)));
@@ -133,7 +138,7 @@ export function createCues({ ops, module, loadAsset, progressHook = null, faceHe
     if (text) {
       await guard('text', async () => {
         const [det, rec, dictionary] = await Promise.all([
-          modelSession(OCR_DET_MODEL, { onProgress }), modelSession(OCR_REC_MODEL, { onProgress }), ocrDictionary()]);
+          modelSession(OCR_DET_MODEL, { onProgress }), recogniser({ onProgress }), ocrDictionary()]);
         // A thorough scan (redaction) reads doubtful lines again at full resolution.
         report?.({ what: 'text', loaded: 0, total: 1 });
         result.text = await readText({ module, sessions: { det, rec }, ort, rgba, width, height, options: { dictionary, refine: thorough } });
@@ -245,7 +250,7 @@ export function createCues({ ops, module, loadAsset, progressHook = null, faceHe
     }
     if (text) {
       await timed('text', async () => {
-        const [det, rec, dictionary] = await Promise.all([modelSession(OCR_DET_MODEL), modelSession(OCR_REC_MODEL), ocrDictionary()]);
+        const [det, rec, dictionary] = await Promise.all([modelSession(OCR_DET_MODEL), recogniser(), ocrDictionary()]);
         result.text = await readText({ module, sessions: { det, rec }, ort, rgba, width, height, options: { dictionary } });
       });
     }

@@ -7,6 +7,7 @@ import { FiligraneError } from './errors.mjs';
 
 let host = null;
 const sessions = new Map();
+const pools = new Map();
 const verifiedBytes = new Map();
 
 /**
@@ -15,11 +16,15 @@ const verifiedBytes = new Map();
  *   loadBytes: (name: string, entry: object, onProgress?: (loaded: number, total: number) => void) => Promise<Uint8Array>,
  *   loadOrt: () => Promise<object>,
  *   sessionOptions?: object | (() => Promise<object>),
+ *   sessionPool?: (name: string, bytes: Uint8Array) => Promise<object|null>,
  * }} config
+ * sessionPool, where the host has one, makes several single-threaded sessions
+ * of a model that run at once (session-pool.mjs), or null where it would not help.
  */
 export function configureModels(config) {
   host = { ...config, registryPromise: null, ortPromise: null };
   sessions.clear();
+  pools.clear();
   verifiedBytes.clear();
 }
 
@@ -95,13 +100,29 @@ export async function modelSession(name, { onProgress } = {}) {
 }
 
 /**
+ * Several sessions of the model that run at once (the host's sessionPool),
+ * created on first use and shared; null where the host has none or it could
+ * not start (the caller then uses modelSession).
+ */
+export async function modelSessionPool(name, { onProgress } = {}) {
+  const h = requireHost();
+  if (!h.sessionPool) return null;
+  if (!pools.has(name)) {
+    const pending = modelBytes(name, { onProgress }).then((bytes) => h.sessionPool(name, bytes)).catch(() => null);
+    pools.set(name, pending);
+  }
+  return pools.get(name);
+}
+
+/**
  * Releases every ONNX Runtime session (and forgets it): a command-line
  * process calls this once its output is written, so no runtime thread or
  * worker keeps the process alive.
  */
 export async function releaseModelSessions() {
-  const pending = [...sessions.values()];
+  const pending = [...sessions.values(), ...pools.values()];
   sessions.clear();
+  pools.clear();
   const helpers = [...releaseHooks];
   releaseHooks.clear();
   await Promise.allSettled([...pending.map(async (p) => (await p).release?.()), ...helpers.map(async (fn) => fn())]);

@@ -303,19 +303,28 @@ async function readLines({ module, sessions, ort, rgba, width, height, opts, max
     byWidth.get(input.width).push(i);
   });
   const plane = 3 * opts.recHeight;
+  const batches = [];
   for (const [inputWidth, members] of byWidth) {
-    for (let start = 0; start < members.length; start += opts.recBatch) {
-      const batch = members.slice(start, start + opts.recBatch);
-      const data = new Float32Array(batch.length * plane * inputWidth);
-      batch.forEach((i, k) => data.set(inputs[i].data, k * plane * inputWidth));
-      const out = await sessions.rec.run({
-        [sessions.rec.inputNames[0]]: new ort.Tensor('float32', data, [batch.length, 3, opts.recHeight, inputWidth]),
-      });
-      const probs = out[sessions.rec.outputNames[0]];
-      const [, steps, classes] = probs.dims;
-      const { lines } = check(binding(module, 'textCtcDecode')(probs.data, batch.length, steps, classes));
-      batch.forEach((i, k) => { readings[i] = lines[k]; });
-    }
+    for (let start = 0; start < members.length; start += opts.recBatch) batches.push({ inputWidth, batch: members.slice(start, start + opts.recBatch) });
+  }
+  const recognise = async ({ inputWidth, batch }) => {
+    const data = new Float32Array(batch.length * plane * inputWidth);
+    batch.forEach((i, k) => data.set(inputs[i].data, k * plane * inputWidth));
+    const out = await sessions.rec.run({
+      [sessions.rec.inputNames[0]]: new ort.Tensor('float32', data, [batch.length, 3, opts.recHeight, inputWidth]),
+    });
+    const probs = out[sessions.rec.outputNames[0]];
+    const [, steps, classes] = probs.dims;
+    const { lines } = check(binding(module, 'textCtcDecode')(probs.data, batch.length, steps, classes));
+    batch.forEach((i, k) => { readings[i] = lines[k]; });
+  };
+  if ((sessions.rec.concurrency ?? 1) > 1) {
+    // A pool of sessions (session-pool.mjs): every batch asked for at once, the
+    // widest first so that no worker is left with a long line at the end.
+    batches.sort((a, b) => b.inputWidth * b.batch.length - a.inputWidth * a.batch.length);
+    await Promise.all(batches.map(recognise));
+  } else {
+    for (const b of batches) await recognise(b);
   }
 
   const lines = boxes.map((box, i) => {

@@ -18,6 +18,8 @@ import { FACE_MODEL } from './faces.mjs';
 import { FiligraneError } from './errors.mjs';
 import { chooseProvider, ORT_BUILDS } from './accelerator.mjs';
 import { configureCodeReader } from './codes.mjs';
+import { SessionPool } from './session-pool.mjs';
+import { OCR_REC_MODEL } from './ocr.mjs';
 
 const MODELS_URL = new URL('../models/', import.meta.url);
 const ORT_URL = new URL('./ort/', import.meta.url);
@@ -100,6 +102,20 @@ configureModels({
     // (bench/redaction.md), and the helper runs only in thorough scans.
     ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.max(1, Math.min(4, navigator.hardwareConcurrency ?? 1)) : 1;
     return ort;
+  },
+  // The text recogniser reads one line a run, dozens a page: where threads
+  // exist and it runs on the CPU, two or more single-threaded sessions in
+  // workers of their own read lines side by side (bench/speed.md).
+  sessionPool: async (name, bytes) => {
+    const threads = Math.min(4, navigator.hardwareConcurrency ?? 1);
+    const { provider } = await providerChoice;
+    if (name !== OCR_REC_MODEL || provider !== 'wasm' || !self.crossOriginIsolated || threads < 2 || typeof Worker !== 'function') return null;
+    const build = ORT_BUILDS.wasm;
+    return SessionPool.create({
+      size: threads, workerUrl: new URL('./session-worker.mjs', import.meta.url),
+      ortUrl: new URL(build.bundle, ORT_URL).href, wasmPaths: ORT_URL.href,
+      model: bytes, options: { executionProviders: build.executionProviders, logSeverityLevel: 3 },
+    });
   },
   sessionOptions: async () => ({
     executionProviders: ORT_BUILDS[(await providerChoice).provider].executionProviders,

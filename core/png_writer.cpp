@@ -116,13 +116,12 @@ Result<std::vector<uint8_t>> write_png_rgba(const uint8_t* rgba, uint32_t width,
   }
   std::unique_ptr<libdeflate_compressor, CompressorDeleter> compressor(libdeflate_alloc_compressor(level));
   if (!compressor) return TooLarge("not enough memory to encode the PNG");
-  std::vector<uint8_t> idat;
-  try {
-    idat.resize(libdeflate_zlib_compress_bound(compressor.get(), filtered_size));
-  } catch (const std::bad_alloc&) {
-    return TooLarge("not enough memory to encode the PNG");
-  }
-  const size_t idat_size = libdeflate_zlib_compress(compressor.get(), filtered.data(), filtered_size, idat.data(), idat.size());
+  // Left uninitialised: only the compressed bytes are ever written, so the
+  // rest of the (pessimistic) bound is never touched and costs no memory.
+  const size_t bound = libdeflate_zlib_compress_bound(compressor.get(), filtered_size);
+  std::unique_ptr<uint8_t[]> idat(new (std::nothrow) uint8_t[bound]);
+  if (!idat) return TooLarge("not enough memory to encode the PNG");
+  const size_t idat_size = libdeflate_zlib_compress(compressor.get(), filtered.data(), filtered_size, idat.get(), bound);
   if (idat_size == 0) return Internal("PNG encoder failed");
   filtered = {};
 
@@ -142,7 +141,7 @@ Result<std::vector<uint8_t>> write_png_rgba(const uint8_t* rgba, uint32_t width,
   // One IDAT chunk per 1 MiB, as most writers do (readers accept either).
   constexpr size_t kChunk = size_t{1} << 20;
   for (size_t at = 0; at < idat_size; at += kChunk) {
-    put_chunk(out, "IDAT", idat.data() + at, std::min(kChunk, idat_size - at));
+    put_chunk(out, "IDAT", idat.get() + at, std::min(kChunk, idat_size - at));
   }
   put_chunk(out, "IEND", nullptr, 0);
   return out;

@@ -92,6 +92,7 @@ EMSCRIPTEN_BINDINGS(filigrane_image) {
       .function("rgba", &ImageHandle::rgba)
       .function("rgbaInto", &ImageHandle::rgba_into)
       .function("encodePng", &ImageHandle::encode_png)
+      .function("encodePngReleasing", &ImageHandle::encode_png_releasing)
       .function("encodeJpeg", &ImageHandle::encode_jpeg)
       .function("resized", &ImageHandle::resized)
       .function("copy", &ImageHandle::copy)

@@ -69,6 +69,9 @@ class ImageHandle {
   }
 
   val encode_png() const { return bytes_result(filigrane::encode_png(image_)); }
+  // Encodes and frees the pixels (the handle is left empty, still to be
+  // deleted): redaction's last step, without a second image-sized buffer.
+  val encode_png_releasing() { return bytes_result(filigrane::encode_png_releasing(image_)); }
   val encode_jpeg(int quality) const { return bytes_result(filigrane::encode_jpeg(image_, quality)); }
 
   val resized(double width, double height, int filter, double max_pixels) const {

@@ -218,8 +218,8 @@ export function createCues({ ops, module, loadAsset, progressHook = null, faceHe
         const size = Math.min(b.width, b.height);
         redactOps.redactHandle(image, { regions: [b], style, ...faceStrength(style, size) });
       }
-      const out = check(format === 'jpeg' ? image.encodeJpeg(q) : image.encodePng()).bytes;
-      return { bytes: out, width: image.width, height: image.height, mime: format === 'jpeg' ? 'image/jpeg' : 'image/png', regions: list.length };
+      const out = check(format === 'jpeg' ? image.encodeJpeg(q) : image.encodePngReleasing()).bytes;
+      return { bytes: out, width: header.width, height: header.height, mime: format === 'jpeg' ? 'image/jpeg' : 'image/png', regions: list.length };
     } finally {
       image.delete();
     }

@@ -144,12 +144,14 @@ async function loadC2paWasm() {
   return c2pa;
 }
 
-// Cores the thorough face scan can use: with two or more, a helper worker
-// (face-thread-web.mjs) runs face tiles beside this one. It needs
-// SharedArrayBuffer (a cross-origin isolated page: the site, not the
-// extension) and the WebAssembly provider (on a GPU the tiles are not the
-// bottleneck).
-const FACE_HELPER = self.crossOriginIsolated && (navigator.hardwareConcurrency ?? 1) >= 2;
+// Cores the thorough face scan can use: with three or more, a helper worker
+// (face-thread-web.mjs) runs face tiles beside this one. On two cores ONNX
+// Runtime's own pool already fills both, so a helper only oversubscribes
+// them: on this 2-core machine 12 MP thorough took 12.8-13.7 s without it
+// and 16.5 s with it, and the renderer 100-130 MB more (bench/redaction.md). It needs SharedArrayBuffer (a
+// cross-origin isolated page: the site, not the extension) and the
+// WebAssembly provider (on a GPU the tiles are not the bottleneck).
+const FACE_HELPER = self.crossOriginIsolated && (navigator.hardwareConcurrency ?? 1) >= 3;
 
 /** The face helper worker, started on the first thorough face scan and kept for the page's life. */
 function webFaceHelper() {

@@ -10,14 +10,18 @@ SHELL := /bin/bash
 # machine that only runs the site skips Chromium and the image tools.
 RUN_APT_PACKAGES := cmake make emscripten binaryen libstb-dev libglm-dev dpkg-dev
 APT_PACKAGES := $(RUN_APT_PACKAGES) g++ doctest-dev chromium
-JOBS ?= 2
+# Compiler jobs: every core (the WebAssembly build has few, large units; see CMakeLists.txt).
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 PORT ?= 8080
 NATIVE_DIR := build/native
 WASM_DIR := build/wasm
 SITE_DIR := build/site
 ASAN_DIR := build/asan
 # emcc at -O2/-O3 needs Debian's Node modules; the prebuilt Emscripten cache is used as is.
-EMSDK_ENV := NODE_PATH=/usr/share/nodejs
+# emcc runs under Debian's Python: a python3 found earlier on PATH (a pyenv shim here)
+# cost 0.3 s of CPU per compiler run. MAKEFLAGS is cleared for cmake's own make,
+# which takes its jobs from -j$(JOBS), not from a parallel `make run`.
+EMSDK_ENV := NODE_PATH=/usr/share/nodejs EMSDK_PYTHON=/usr/bin/python3 MAKEFLAGS=
 
 BENCH_DIR := bench
 
@@ -115,7 +119,12 @@ $(SITE_DIR)/.assembled: $(SITE_INPUTS)
 	node tools/write_precache.mjs $(SITE_DIR)
 	@touch $@
 
-run: apt-deps-run npm-deps site
+# The independent steps side by side: the Debian packages, npm ci and the
+# download of the codecs' sources start together; the compile waits for the
+# packages and the sources, the models for npm ci (bench/speed.md, "Start-up").
+run:
+	@$(MAKE) --no-print-directory -j3 apt-deps-run npm-deps third-party-download build-web models
+	@$(MAKE) --no-print-directory site
 	node tools/serve.mjs --root $(SITE_DIR) --port $(PORT)
 
 test: deps build site

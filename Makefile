@@ -124,7 +124,7 @@ $(SITE_DIR)/.assembled: $(SITE_INPUTS)
 # packages and the sources, the models for npm ci (bench/speed.md, "Start-up").
 run:
 	@$(MAKE) --no-print-directory -j3 apt-deps-run npm-deps third-party-download build-web models
-	@$(MAKE) --no-print-directory site
+	@$(MAKE) --no-print-directory $(SITE_DIR)/.assembled
 	node tools/serve.mjs --root $(SITE_DIR) --port $(PORT)
 
 test: deps build site

@@ -4,23 +4,35 @@
 # CPU time (timed_shell.sh); the total CPU is that of every finished child of
 # make when the page first answers (the server itself excluded).
 # Usage: tools/startup/time_make_run.sh REV CLONE_DIR PORT OUT_DIR
-# The clone gets an empty npm cache of its own, as a fresh machine has.
+# CHROOT=DIR runs it inside a Debian root made by debootstrap (a bare machine:
+# the Debian packages are installed by `make run` itself); CLONE_DIR is then a
+# path inside it. The clone gets an empty npm cache of its own.
 set -euo pipefail
 rev=$1 dir=$2 port=$3 out=$4
+root=${CHROOT:-}
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(git -C "$here" rev-parse --show-toplevel)
 mkdir -p "$out"
-rm -rf "$dir"
-git clone -q "$repo" "$dir"
-git -C "$dir" checkout -q "$rev"
-cp "$here/timed_shell.sh" "$dir/.timed_shell.sh"   # the same timer for every revision
+rm -rf "$root$dir"
+git clone -q "$repo" "$root$dir"
+git -C "$root$dir" checkout -q "$rev"
+cp "$here/timed_shell.sh" "$root$dir/.timed_shell.sh"   # the same timer for every revision
+if [ -n "$root" ]; then
+  mount -t proc proc "$root/proc"; mount --bind /dev "$root/dev"
+  trap 'umount "$root/dev" "$root/proc"' EXIT
+fi
 
 run_once() { # label
-  local label=$1 log="$out/$1.steps.tsv"
-  : > "$log"
+  local label=$1 log="$dir/.steps-$1.tsv"
   local start=$(date +%s.%N)
-  ( cd "$dir" && TIMED_SHELL_LOG="$log" npm_config_cache="$dir/.npm-cache" \
-      exec setsid nice -n -20 make SHELL="$dir/.timed_shell.sh" PORT="$port" run ) > "$out/$label.log" 2>&1 &
+  local cmd="cd $dir && exec make SHELL=$dir/.timed_shell.sh PORT=$port run"
+  local env=(env TIMED_SHELL_LOG="$log" npm_config_cache="$dir/.npm-cache")
+  if [ -n "$root" ]; then
+    setsid nice -n -20 chroot "$root" "${env[@]}" HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+      bash -c "$cmd" > "$out/$label.log" 2>&1 &
+  else
+    setsid nice -n -20 "${env[@]}" bash -c "$cmd" > "$out/$label.log" 2>&1 &
+  fi
   local pid=$!
   until curl -s -o /dev/null "http://127.0.0.1:$port/"; do
     kill -0 "$pid" 2>/dev/null || { echo "$label: make run stopped before serving (see $out/$label.log)"; return 1; }
@@ -31,6 +43,7 @@ run_once() { # label
   local cpu=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($16 + $17) / hz}' "/proc/$pid/stat")
   kill -TERM -- "-$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
+  cp "$root$log" "$out/$label.steps.tsv"
   printf '%s\t%.1f\t%s\n' "$label" "$(echo "$end - $start" | bc)" "$cpu" | tee -a "$out/summary.tsv"
 }
 run_once "$(basename "$dir")-first"

@@ -27,6 +27,8 @@ run_once() { # label
   local start=$(date +%s.%N)
   local cmd="cd $dir && exec make SHELL=$dir/.timed_shell.sh PORT=$port run"
   local env=(env TIMED_SHELL_LOG="$log" npm_config_cache="$dir/.npm-cache")
+  # The host's extra CA bundle (a TLS-inspecting proxy), at the same path inside the root.
+  [ -n "${NODE_EXTRA_CA_CERTS:-}" ] && env+=(NODE_EXTRA_CA_CERTS="$NODE_EXTRA_CA_CERTS")
   if [ -n "$root" ]; then
     setsid nice -n -20 chroot "$root" "${env[@]}" HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
       bash -c "$cmd" > "$out/$label.log" 2>&1 &

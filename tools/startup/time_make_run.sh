@@ -19,7 +19,15 @@ git -C "$root$dir" checkout -q "$rev"
 cp "$here/timed_shell.sh" "$root$dir/.timed_shell.sh"   # the same timer for every revision
 if [ -n "$root" ]; then
   mount -t proc proc "$root/proc"; mount --bind /dev "$root/dev"
-  trap 'umount "$root/dev" "$root/proc"' EXIT
+  # At the end: stop what this run left inside the root (apt runs dpkg in a
+  # session of its own, outside the process group), then unmount.
+  leave_root() {
+    for p in /proc/[0-9]*; do
+      [ "$(readlink "$p/root" 2>/dev/null)" = "$root" ] && kill "${p#/proc/}" 2>/dev/null
+    done
+    sleep 1; umount "$root/dev" "$root/proc"
+  }
+  trap leave_root EXIT
 fi
 
 run_once() { # label

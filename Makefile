@@ -5,11 +5,12 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 # What `make run` needs to build the module and serve the site (dpkg-dev:
-# dpkg-source unpacks the codecs' Debian sources); `make test` adds the native
-# compiler, doctest and the browser, and mk/*.mk add the corpus tools. A fresh
+# dpkg-source unpacks the codecs' Debian sources; doctest-dev: headers only,
+# which configuring build/wasm checks for its test target); `make test` adds the
+# native compiler and the browser, and mk/*.mk add the corpus tools. A fresh
 # machine that only runs the site skips Chromium and the image tools.
-RUN_APT_PACKAGES := cmake make emscripten binaryen libstb-dev libglm-dev dpkg-dev
-APT_PACKAGES := $(RUN_APT_PACKAGES) g++ doctest-dev chromium
+RUN_APT_PACKAGES := cmake make emscripten binaryen libstb-dev libglm-dev dpkg-dev doctest-dev
+APT_PACKAGES := $(RUN_APT_PACKAGES) g++ chromium
 # Compiler jobs: every core (the WebAssembly build has few, large units; see CMakeLists.txt).
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 PORT ?= 8080

@@ -123,8 +123,10 @@ $(SITE_DIR)/.assembled: $(SITE_INPUTS)
 # The independent steps side by side: the Debian packages, npm ci and the
 # download of the codecs' sources start together; the compile waits for the
 # packages and the sources, the models for npm ci (bench/speed.md, "Start-up").
+# RUN_JOBS=1 runs them one after another.
+RUN_JOBS ?= 3
 run:
-	@$(MAKE) --no-print-directory -j3 apt-deps-run npm-deps third-party-download build-web models
+	@$(MAKE) --no-print-directory -j$(RUN_JOBS) apt-deps-run npm-deps third-party-download build-web models
 	@$(MAKE) --no-print-directory $(SITE_DIR)/.assembled
 	node tools/serve.mjs --root $(SITE_DIR) --port $(PORT)
 

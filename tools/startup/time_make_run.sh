@@ -6,7 +6,8 @@
 # Usage: tools/startup/time_make_run.sh REV CLONE_DIR PORT OUT_DIR
 # CHROOT=DIR runs it inside a Debian root made by debootstrap (a bare machine:
 # the Debian packages are installed by `make run` itself); CLONE_DIR is then a
-# path inside it. The clone gets an empty npm cache of its own.
+# path inside it. The clone gets an empty npm cache of its own. MAKE_ARGS are
+# passed to make (for example RUN_JOBS=1).
 set -euo pipefail
 rev=$1 dir=$2 port=$3 out=$4
 root=${CHROOT:-}
@@ -33,7 +34,7 @@ fi
 run_once() { # label
   local label=$1 log="$dir/.steps-$1.tsv"
   local start=$(date +%s.%N)
-  local cmd="cd $dir && exec make SHELL=$dir/.timed_shell.sh PORT=$port run"
+  local cmd="cd $dir && exec make SHELL=$dir/.timed_shell.sh PORT=$port ${MAKE_ARGS:-} run"
   local env=(env TIMED_SHELL_LOG="$log" npm_config_cache="$dir/.npm-cache")
   # The host's extra CA bundle (a TLS-inspecting proxy), at the same path inside the root.
   [ -n "${NODE_EXTRA_CA_CERTS:-}" ] && env+=(NODE_EXTRA_CA_CERTS="$NODE_EXTRA_CA_CERTS")
@@ -45,7 +46,8 @@ run_once() { # label
   fi
   local pid=$!
   until curl -s -o /dev/null "http://127.0.0.1:$port/"; do
-    kill -0 "$pid" 2>/dev/null || { echo "$label: make run stopped before serving (see $out/$label.log)"; return 1; }
+    kill -0 "$pid" 2>/dev/null || { cp "$root$log" "$out/$label.steps.tsv" 2>/dev/null
+      echo "$label: make run stopped before serving (see $out/$label.log)"; return 1; }
     sleep 0.1
   done
   local end=$(date +%s.%N)

@@ -435,6 +435,19 @@ Result<std::vector<uint8_t>> encode_png(const Image& image) {
   return write_png_rgba(image.data(), image.width(), image.height(), image.stride(), !image.is_opaque());
 }
 
+Result<std::vector<uint8_t>> encode_png_releasing(Image& image) {
+  if (image.empty()) return InvalidArgument("cannot encode an empty image");
+  if (!image.is_opaque()) {
+    Result<std::vector<uint8_t>> out = encode_png(image);
+    image = Image();
+    return out;
+  }
+  Result<std::vector<uint8_t>> out =
+      write_png_rgb_in_place(image.data(), image.width(), image.height(), [&image] { image = Image(); });
+  image = Image();
+  return out;
+}
+
 Result<std::vector<uint8_t>> encode_jpeg(const Image& image, int quality) {
   if (image.empty()) return InvalidArgument("cannot encode an empty image");
   if (quality < 1 || quality > 100) return InvalidArgument("JPEG quality must be 1..100");

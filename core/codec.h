@@ -73,6 +73,12 @@ Result<DecodedImage> decode_image(const uint8_t* data, size_t size, const Decode
 // Fails with kInvalidArgument for an empty image.
 Result<std::vector<uint8_t>> encode_png(const Image& image);
 
+// encode_png for an image the caller gives up (redaction's last step): an
+// opaque image is filtered inside its own pixels rather than into a second
+// image-sized buffer, and its memory is freed as soon as deflate has read it.
+// `image` is left empty whatever the outcome. Same bytes as encode_png.
+Result<std::vector<uint8_t>> encode_png_releasing(Image& image);
+
 // Encodes as baseline JPEG (alpha dropped). quality 1..100; stb uses 4:2:0
 // chroma subsampling at quality <= 90 and 4:4:4 above. Fails with
 // kInvalidArgument for an empty image or a quality outside 1..100.

@@ -8,6 +8,7 @@
 #include <libdeflate.h>
 
 #include <cstdlib>
+#include <functional>
 #include <algorithm>
 #include <cstring>
 #include <new>
@@ -83,48 +84,52 @@ struct CompressorDeleter {
 
 }  // namespace
 
-Result<std::vector<uint8_t>> write_png_rgba(const uint8_t* rgba, uint32_t width, uint32_t height, size_t stride,
-                                            bool keep_alpha, int level) {
-  if (!rgba || width == 0 || height == 0) return InvalidArgument("cannot encode an empty image");
-  if (stride < static_cast<size_t>(width) * 4) return InvalidArgument("PNG rows are shorter than the width");
-  const int channels = keep_alpha ? 4 : 3;
+namespace {
+
+// Packs (without alpha) and filters every row into `filtered`, (row_bytes + 1)
+// x height bytes. `filtered` may be the RGBA buffer itself when rows are
+// packed to RGB and stride is width x 4 (see write_png_rgb_in_place): each
+// source row is copied out before its filtered row is written, and that row
+// ends before the next source row begins.
+Status filter_rows(const uint8_t* rgba, uint32_t width, uint32_t height, size_t stride, int channels, uint8_t* filtered) {
   const size_t row_bytes = static_cast<size_t>(width) * channels;
-  const size_t filtered_size = (row_bytes + 1) * height;
-  std::vector<uint8_t> filtered;
   std::vector<uint8_t> scratch;
+  std::vector<uint8_t> packed_rows;  // two rows: the filters read the previous one
   try {
-    filtered.resize(filtered_size);
     scratch.resize(row_bytes * 2);
+    if (channels == 3) packed_rows.resize(row_bytes * 2);
   } catch (const std::bad_alloc&) {
     return TooLarge("not enough memory to encode the PNG");
   }
-  // Without alpha, each row is packed to RGB first (two rows kept: the
-  // filters read the previous one).
-  std::vector<uint8_t> packed_rows;
-  if (!keep_alpha) packed_rows.resize(row_bytes * 2);
   const uint8_t* prev = nullptr;
   for (uint32_t y = 0; y < height; ++y) {
     const uint8_t* src = rgba + static_cast<size_t>(y) * stride;
-    const uint8_t* row = src;
-    if (!packed_rows.empty()) {
+    const uint8_t* row = src;  // RGBA rows are filtered where they are (never in place)
+    if (channels == 3) {
       uint8_t* packed = packed_rows.data() + (y & 1) * row_bytes;
       for (uint32_t x = 0; x < width; ++x) std::memcpy(packed + static_cast<size_t>(x) * 3, src + static_cast<size_t>(x) * 4, 3);
       row = packed;
     }
-    filter_row(row, prev, row_bytes, channels, filtered.data() + static_cast<size_t>(y) * (row_bytes + 1), scratch.data());
+    filter_row(row, prev, row_bytes, channels, filtered + static_cast<size_t>(y) * (row_bytes + 1), scratch.data());
     prev = row;
   }
+  return Status::Ok();
+}
+
+// Deflates the filtered rows and wraps them in a PNG; release() is called as
+// soon as deflate has read them (before the output is assembled).
+Result<std::vector<uint8_t>> assemble_png(const uint8_t* filtered, size_t filtered_size, uint32_t width, uint32_t height,
+                                          int channels, int level, const std::function<void()>& release) {
   std::unique_ptr<libdeflate_compressor, CompressorDeleter> compressor(libdeflate_alloc_compressor(level));
   if (!compressor) return TooLarge("not enough memory to encode the PNG");
-  std::vector<uint8_t> idat;
-  try {
-    idat.resize(libdeflate_zlib_compress_bound(compressor.get(), filtered_size));
-  } catch (const std::bad_alloc&) {
-    return TooLarge("not enough memory to encode the PNG");
-  }
-  const size_t idat_size = libdeflate_zlib_compress(compressor.get(), filtered.data(), filtered_size, idat.data(), idat.size());
+  // Left uninitialised: only the compressed bytes are ever written, so the
+  // rest of the (pessimistic) bound is never touched and costs no memory.
+  const size_t bound = libdeflate_zlib_compress_bound(compressor.get(), filtered_size);
+  std::unique_ptr<uint8_t[]> idat(new (std::nothrow) uint8_t[bound]);
+  if (!idat) return TooLarge("not enough memory to encode the PNG");
+  const size_t idat_size = libdeflate_zlib_compress(compressor.get(), filtered, filtered_size, idat.get(), bound);
   if (idat_size == 0) return Internal("PNG encoder failed");
-  filtered = {};
+  release();
 
   std::vector<uint8_t> out;
   out.reserve(idat_size + 64);
@@ -142,10 +147,36 @@ Result<std::vector<uint8_t>> write_png_rgba(const uint8_t* rgba, uint32_t width,
   // One IDAT chunk per 1 MiB, as most writers do (readers accept either).
   constexpr size_t kChunk = size_t{1} << 20;
   for (size_t at = 0; at < idat_size; at += kChunk) {
-    put_chunk(out, "IDAT", idat.data() + at, std::min(kChunk, idat_size - at));
+    put_chunk(out, "IDAT", idat.get() + at, std::min(kChunk, idat_size - at));
   }
   put_chunk(out, "IEND", nullptr, 0);
   return out;
+}
+
+}  // namespace
+
+Result<std::vector<uint8_t>> write_png_rgba(const uint8_t* rgba, uint32_t width, uint32_t height, size_t stride,
+                                            bool keep_alpha, int level) {
+  if (!rgba || width == 0 || height == 0) return InvalidArgument("cannot encode an empty image");
+  if (stride < static_cast<size_t>(width) * 4) return InvalidArgument("PNG rows are shorter than the width");
+  const int channels = keep_alpha ? 4 : 3;
+  const size_t filtered_size = (static_cast<size_t>(width) * channels + 1) * height;
+  std::vector<uint8_t> filtered;
+  try {
+    filtered.resize(filtered_size);
+  } catch (const std::bad_alloc&) {
+    return TooLarge("not enough memory to encode the PNG");
+  }
+  if (Status s = filter_rows(rgba, width, height, stride, channels, filtered.data()); !s.ok()) return s;
+  return assemble_png(filtered.data(), filtered_size, width, height, channels, level, [&] { filtered = {}; });
+}
+
+Result<std::vector<uint8_t>> write_png_rgb_in_place(uint8_t* rgba, uint32_t width, uint32_t height,
+                                                    const std::function<void()>& release, int level) {
+  if (!rgba || width == 0 || height == 0) return InvalidArgument("cannot encode an empty image");
+  const size_t stride = static_cast<size_t>(width) * 4;
+  if (Status s = filter_rows(rgba, width, height, stride, 3, rgba); !s.ok()) return s;
+  return assemble_png(rgba, (static_cast<size_t>(width) * 3 + 1) * height, width, height, 3, level, release);
 }
 
 }  // namespace filigrane

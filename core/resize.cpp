@@ -96,11 +96,21 @@ Result<Image> resize(const Image& src, uint32_t width, uint32_t height, ResizeFi
   const uint32_t sw = src.width(), sh = src.height();
   const bool opaque = src.is_opaque();
 
-  // Horizontal pass into premultiplied floats (sh rows x width columns).
+  // Horizontal pass into premultiplied floats, one input row at a time, kept
+  // in a ring of rows: the vertical pass needs at most max_taps consecutive
+  // rows at once, so memory stays a few rows wide (a full float copy of a
+  // 12 MP image's half-size level would be 96 MB).
   const Contributions cx = make_contributions(sw, width, filter);
-  std::vector<float> tmp(static_cast<size_t>(width) * sh * 4);
+  const Contributions cy = make_contributions(sh, height, filter);
+  const size_t stride = static_cast<size_t>(width) * 4;
+  const uint32_t slots = cy.max_taps + 1;
+  std::vector<float> ring(stride * slots);
+  std::vector<int64_t> slot_row(slots, -1);
   std::vector<float> row(static_cast<size_t>(sw) * 4);
-  for (uint32_t y = 0; y < sh; ++y) {
+  auto filtered_row = [&](uint32_t y) -> const float* {
+    float* out = &ring[(y % slots) * stride];
+    if (slot_row[y % slots] == y) return out;
+    slot_row[y % slots] = y;
     const uint8_t* in = src.row(y);
     for (uint32_t x = 0; x < sw; ++x) {
       const float a = opaque ? 1.0f : in[x * 4 + 3] / 255.0f;
@@ -109,7 +119,6 @@ Result<Image> resize(const Image& src, uint32_t width, uint32_t height, ResizeFi
       row[x * 4 + 2] = in[x * 4 + 2] * a;
       row[x * 4 + 3] = in[x * 4 + 3];
     }
-    float* out = &tmp[static_cast<size_t>(y) * width * 4];
     for (uint32_t x = 0; x < width; ++x) {
       const float* w = &cx.weights[static_cast<size_t>(x) * cx.max_taps];
       const float* p = &row[static_cast<size_t>(cx.first[x]) * 4];
@@ -122,19 +131,20 @@ Result<Image> resize(const Image& src, uint32_t width, uint32_t height, ResizeFi
       }
       std::copy(acc, acc + 4, out + x * 4);
     }
-  }
+    return out;
+  };
 
-  // Vertical pass, un-premultiply and round.
+  // Vertical pass, un-premultiply and round. An output row's input rows are
+  // consecutive and at most max_taps < slots, so none evicts another.
   Result<Image> made = Image::create(width, height, limits);
   if (!made.ok()) return made;
   Image& dst = made.value();
-  const Contributions cy = make_contributions(sh, height, filter);
-  std::vector<float> acc(static_cast<size_t>(width) * 4);
+  std::vector<float> acc(stride);
   for (uint32_t y = 0; y < height; ++y) {
     std::fill(acc.begin(), acc.end(), 0.0f);
     const float* w = &cy.weights[static_cast<size_t>(y) * cy.max_taps];
     for (uint32_t k = 0; k < cy.count[y]; ++k) {
-      const float* in = &tmp[static_cast<size_t>(cy.first[y] + k) * width * 4];
+      const float* in = filtered_row(cy.first[y] + k);
       const float wk = w[k];
       for (size_t i = 0; i < acc.size(); ++i) acc[i] += wk * in[i];
     }

@@ -431,32 +431,66 @@ function timeCommand(args, cwd = root) {
   });
 }
 
-// One Chromium page of a site build: quick and thorough times per file (models warmed up untimed).
+// The renderer processes of one Chromium (found from its user-data-dir):
+// the page and its workers live in its renderer.
+function rendererPids(userDataDir) {
+  const procs = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map((pid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // Chromium rewrites its children's command lines as one space-separated string.
+      return { pid: Number(pid), ppid: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]), args: readFileSync(`/proc/${pid}/cmdline`, 'utf8').split(/[\0 ]/) };
+    } catch {
+      return null;
+    }
+  }).filter(Boolean);
+  const family = new Set(procs.filter((p) => p.args.includes(`--user-data-dir=${userDataDir}`)).map((p) => p.pid));
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const p of procs) if (!family.has(p.pid) && family.has(p.ppid)) { family.add(p.pid); grew = true; }
+  }
+  return procs.filter((p) => family.has(p.pid) && p.args.includes('--type=renderer')).map((p) => p.pid);
+}
+// Peak resident memory since the last reset (VmHWM; writing 5 to clear_refs resets it).
+const resetPeaks = (pids) => pids.forEach((pid) => { try { writeFileSync(`/proc/${pid}/clear_refs`, '5'); } catch {} });
+const peakMb = (pids) => Math.max(0, ...pids.map((pid) => {
+  try { return Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024; } catch { return 0; }
+}));
+
+// One Chromium page of a site build: quick and thorough times per file
+// (models warmed up untimed), and the renderer's peak memory in the thorough pass.
 async function chromiumTimes(siteRoot, files) {
   const b = await openApp(siteRoot ? { root: siteRoot } : undefined);
   const times = [];
   try {
+    await b.page.evaluate(async () => {
+      const { Filigrane } = await import('/lib/filigrane.mjs');
+      window.filigraneEngine = await Filigrane.create();
+    });
     for (const f of files) {
-      const bytes = readFileSync(f.file).toString('base64');
-      times.push(await b.page.evaluate(async (b64) => {
+      const b64 = readFileSync(f.file).toString('base64');
+      const quick = await b.page.evaluate(async (b64) => {
         const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-        const { Filigrane } = await import('/lib/filigrane.mjs');
-        const { proposedBoxes } = await import('/lib/redact-boxes.mjs');
-        const engine = await Filigrane.create();
+        const engine = window.filigraneEngine;
         // Models load (and compile) once per page: warm them up untimed.
         window.filigraneWarm ??= engine.cues(data, { thorough: false });
         await window.filigraneWarm;
-        let t0 = performance.now();
+        const t0 = performance.now();
         await engine.cues(data, { thorough: false });
-        const quick = performance.now() - t0;
-        t0 = performance.now();
+        return performance.now() - t0;
+      }, b64);
+      const renderers = rendererPids(b.userDataDir);
+      resetPeaks(renderers);
+      const thorough = await b.page.evaluate(async (b64) => {
+        const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+        const { proposedBoxes } = await import('/lib/redact-boxes.mjs');
+        const engine = window.filigraneEngine;
+        const t0 = performance.now();
         const found = await engine.cues(data, { faces: true, nsfw: false, text: true, thorough: true });
         const boxes = proposedBoxes(found, { faces: true, pii: true, nsfw: false });
         await engine.redactBoxes(data, boxes, { style: 'fill' });
-        const thorough = performance.now() - t0;
-        engine.dispose();
-        return { quick, thorough };
-      }, bytes));
+        return performance.now() - t0;
+      }, b64);
+      times.push({ quick, thorough, peakMb: peakMb(renderers) });
     }
   } finally {
     await b.close();
@@ -500,7 +534,8 @@ async function speedSection({ before = null, beforeSite = null, sizes: only = nu
   for (const [name, site] of sites) chromium[name] = await chromiumTimes(site, files);
   files.forEach((f, i) => {
     const join = (pick) => sites.map(([name]) => `${(pick(chromium[name][i]) / 1000).toFixed(1)} s`).join(' → ');
-    rows.push(`| ${f.label} (${f.w} × ${f.h}) | Chromium | ${join((t) => t.quick)} | ${join((t) => t.thorough)} | – |`);
+    const joinMb = () => sites.map(([name]) => `${chromium[name][i].peakMb.toFixed(0)} MB`).join(' → ');
+    rows.push(`| ${f.label} (${f.w} × ${f.h}) | Chromium | ${join((t) => t.quick)} | ${join((t) => t.thorough)}, renderer ${joinMb()} | – |`);
     console.log(rows.at(-1));
   });
   rmSync(tmp, { recursive: true, force: true });
@@ -512,7 +547,8 @@ async function speedSection({ before = null, beforeSite = null, sizes: only = nu
       'CPU time (user + system of the process) is the steadier measure. ' +
       'Quick: `filigrane cues IN` (quick face scan, one OCR reading, nudity). Thorough: `filigrane redact IN OUT --faces --pii` (faces down to 24 px at full size, ' +
       'OCR with the second look, codes, then covering and writing the PNG). Wall time, CPU time and peak resident memory from `/usr/bin/time`; models load in each run. ' +
-      'Exit gap: from the output file\'s modification time to the process\'s exit. Chromium: the page\'s worker, models already cached, thorough = cues + redactBoxes.' +
+      'Exit gap: from the output file\'s modification time to the process\'s exit. Chromium: the page\'s worker, models already cached, thorough = cues + redactBoxes; ' +
+      'memory: the peak resident memory of the page\'s renderer process (the page and all its workers: engine, face helper, recogniser pool) during the thorough pass (VmHWM, reset before it).' +
       (before ? ' Each cell: before → after, run in turn on the same files.' : ''),
     '',
     '| photo | where | quick | thorough | output written → exit |',

@@ -67,9 +67,7 @@ val image_from_rgba_js(double width, double height, val rgba) {
   if (!(width >= 1 && height >= 1 && width <= 65536 && height <= 65536)) {
     return result_object(InvalidArgument("width and height must be 1..65536"));
   }
-  const std::vector<uint8_t> px = bytes_from_js(rgba);
-  return ImageHandle::image_result(
-      Image::from_rgba(static_cast<uint32_t>(width), static_cast<uint32_t>(height), px.data(), px.size()));
+  return ImageHandle::image_result(image_from_js_rgba(width, height, rgba));
 }
 
 // Bytes currently allocated by malloc, for leak tests, and how many image
@@ -92,9 +90,13 @@ EMSCRIPTEN_BINDINGS(filigrane_image) {
       .property("height", &ImageHandle::height)
       .function("isOpaque", &ImageHandle::opaque)
       .function("rgba", &ImageHandle::rgba)
+      .function("rgbaInto", &ImageHandle::rgba_into)
       .function("encodePng", &ImageHandle::encode_png)
+      .function("encodePngReleasing", &ImageHandle::encode_png_releasing)
       .function("encodeJpeg", &ImageHandle::encode_jpeg)
-      .function("resized", &ImageHandle::resized);
+      .function("resized", &ImageHandle::resized)
+      .function("copy", &ImageHandle::copy)
+      .function("cropped", &ImageHandle::cropped);
   emscripten::function("readImageHeader", &read_header_js);
   emscripten::function("decodeImage", &decode_image_js);
   emscripten::function("imageFromRgba", &image_from_rgba_js);

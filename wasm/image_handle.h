@@ -7,7 +7,9 @@
 
 #include <emscripten/bind.h>
 
+#include <algorithm>
 #include <cmath>
+#include <string>
 #include <utility>
 
 #include "core/codec.h"
@@ -24,6 +26,25 @@ inline ImageLimits limits_from(double max_pixels) {
   return limits;
 }
 
+// JS RGBA pixels (any typed array or array of width x height x 4 bytes)
+// copied once into a new Image; the length is checked before allocating.
+inline Result<Image> image_from_js_rgba(double width, double height, const val& rgba, const ImageLimits& limits = {}) {
+  if (!(width >= 1 && height >= 1 && width <= 65536 && height <= 65536) || width != std::floor(width) ||
+      height != std::floor(height)) {
+    return InvalidArgument("width and height must be whole numbers 1..65536");
+  }
+  const val length = rgba.isNull() || rgba.isUndefined() ? val::undefined() : rgba["length"];
+  const double expected = width * height * 4;
+  if (!length.isNumber() || length.as<double>() != expected) {
+    return InvalidArgument("expected " + std::to_string(static_cast<uint64_t>(expected)) + " RGBA bytes (width x height x 4)");
+  }
+  Result<Image> made = Image::create(static_cast<uint32_t>(width), static_cast<uint32_t>(height), limits);
+  if (!made.ok()) return made;
+  val view(emscripten::typed_memory_view(made.value().byte_size(), made.value().data()));
+  view.call<void>("set", rgba);
+  return made;
+}
+
 // A decoded RGBA image living in the WebAssembly heap.
 class ImageHandle {
  public:
@@ -32,11 +53,25 @@ class ImageHandle {
   uint32_t height() const { return image_.height(); }
   bool opaque() const { return image_.is_opaque(); }
   const Image& image() const { return image_; }
+  // For bindings that change pixels in place (redaction), on handles the
+  // caller owns: never on a DecodedImage's borrowed decode.
+  Image& writable_image() { return image_; }
 
   // Copy of the pixels as a Uint8Array (RGBA, row-major).
   val rgba() const { return bytes_to_js(image_.data(), image_.byte_size()); }
+  // The same copy into an array the caller made (a SharedArrayBuffer view that
+  // another thread reads); false when its length is not width x height x 4.
+  bool rgba_into(val target) const {
+    const val length = target["length"];
+    if (!length.isNumber() || length.as<double>() != static_cast<double>(image_.byte_size())) return false;
+    target.call<void>("set", val(emscripten::typed_memory_view(image_.byte_size(), image_.data())));
+    return true;
+  }
 
   val encode_png() const { return bytes_result(filigrane::encode_png(image_)); }
+  // Encodes and frees the pixels (the handle is left empty, still to be
+  // deleted): redaction's last step, without a second image-sized buffer.
+  val encode_png_releasing() { return bytes_result(filigrane::encode_png_releasing(image_)); }
   val encode_jpeg(int quality) const { return bytes_result(filigrane::encode_jpeg(image_, quality)); }
 
   val resized(double width, double height, int filter, double max_pixels) const {
@@ -45,6 +80,27 @@ class ImageHandle {
     }
     return image_result(filigrane::resize(image_, static_cast<uint32_t>(width), static_cast<uint32_t>(height),
                                           static_cast<ResizeFilter>(filter), limits_from(max_pixels)));
+  }
+
+  // A deep copy in the heap (no copy through JS): what redaction draws on.
+  val copy() const { return image_result(Image::from_rgba(image_.width(), image_.height(), image_.data(), image_.byte_size())); }
+
+  // The pixels of a rectangle inside the image, as a new image.
+  val cropped(double x, double y, double width, double height) const {
+    const double w = image_.width(), h = image_.height();
+    if (!(x >= 0 && y >= 0 && width >= 1 && height >= 1 && x + width <= w && y + height <= h) ||
+        x != std::floor(x) || y != std::floor(y) || width != std::floor(width) || height != std::floor(height)) {
+      return result_object(InvalidArgument("the crop must be whole pixels inside the image"));
+    }
+    Result<Image> made = Image::create(static_cast<uint32_t>(width), static_cast<uint32_t>(height));
+    if (made.ok()) {
+      const size_t row_bytes = static_cast<size_t>(width) * Image::kChannels;
+      for (uint32_t row = 0; row < static_cast<uint32_t>(height); ++row) {
+        const uint8_t* from = image_.pixel(static_cast<uint32_t>(x), static_cast<uint32_t>(y) + row);
+        std::copy(from, from + row_bytes, made.value().row(row));
+      }
+    }
+    return image_result(std::move(made));
   }
 
   static val image_result(Result<Image> r) {

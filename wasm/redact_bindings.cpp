@@ -7,6 +7,7 @@
 
 #include "core/redact/redact.h"
 #include "wasm/binding_support.h"
+#include "wasm/image_handle.h"
 
 using emscripten::val;
 
@@ -64,10 +65,7 @@ val redact_rgba_js(double width, double height, val rgba, val regions, int style
   if (!use_mask) {
     if (Status s = regions_from_js(regions, boxes); !s.ok()) return result_object(s);
   }
-  std::vector<uint8_t> px = bytes_from_js(rgba);
-  Result<Image> image =
-      Image::from_rgba(static_cast<uint32_t>(width), static_cast<uint32_t>(height), px.data(), px.size());
-  px = {};  // release the copy before the redaction allocates
+  Result<Image> image = image_from_js_rgba(width, height, rgba);
   if (!image.ok()) return result_object(image.status());
   if (use_mask) {
     const std::vector<uint8_t> m = bytes_from_js(mask);
@@ -83,6 +81,16 @@ val redact_rgba_js(double width, double height, val rgba, val regions, int style
     result.set("rgba", bytes_to_js(out.value().data(), out.value().byte_size()));
   }
   return result;
+}
+
+// Redacts an ImageHandle's pixels in place: {status}. Only for a handle the
+// caller owns (a copy() of the decode), never a DecodedImage's borrowed one.
+val redact_handle_js(ImageHandle& image, val regions, int style, double fill, double sigma, double cell) {
+  redact::Options options;
+  if (Status s = options_from_js(style, fill, sigma, cell, options); !s.ok()) return result_object(s);
+  std::vector<redact::Box> boxes;
+  if (Status s = regions_from_js(regions, boxes); !s.ok()) return result_object(s);
+  return result_object(redact::redact_in_place(image.writable_image(), boxes, options));
 }
 
 // Decodes an image file, redacts and re-encodes without metadata:
@@ -114,4 +122,5 @@ val redact_image_js(val file_bytes, val regions, int style, double fill, double 
 EMSCRIPTEN_BINDINGS(filigrane_redact) {
   emscripten::function("redactRgba", &filigrane::wasm::redact_rgba_js);
   emscripten::function("redactImage", &filigrane::wasm::redact_image_js);
+  emscripten::function("redactHandle", &filigrane::wasm::redact_handle_js);
 }

@@ -8,6 +8,7 @@
 #include "core/text/ocr.h"
 #include "core/text/pii.h"
 #include "wasm/binding_support.h"
+#include "wasm/image_handle.h"
 
 using emscripten::val;
 
@@ -34,12 +35,6 @@ val floats_to_js(const std::vector<float>& data) {
 
 bool whole(double v, double lo, double hi) { return std::isfinite(v) && v >= lo && v <= hi && v == std::floor(v); }
 
-Result<Image> image_from_js(const val& rgba, double width, double height) {
-  if (!whole(width, 1, 65536) || !whole(height, 1, 65536)) return InvalidArgument("image sides must be 1..65536");
-  const std::vector<uint8_t> bytes = bytes_from_js(rgba);
-  return Image::from_rgba(static_cast<uint32_t>(width), static_cast<uint32_t>(height), bytes.data(), bytes.size());
-}
-
 double number_or(const val& options, const char* name, double fallback) {
   if (options.isUndefined() || options.isNull()) return fallback;
   const val v = options[name];
@@ -48,12 +43,13 @@ double number_or(const val& options, const char* name, double fallback) {
 
 }  // namespace
 
+// The image comes as an ImageHandle (borrowed): the decode the caller holds,
+// read where it lies rather than copied in from JS for every step.
+
 // {status, data: Float32Array [3,h,w] BGR, width, height, scaleX, scaleY}
-val text_detector_input_js(val rgba, double width, double height, double max_side) {
-  Result<Image> image = image_from_js(rgba, width, height);
-  if (!image.ok()) return result_object(image.status());
+val text_detector_input_js(const ImageHandle& image, double max_side) {
   if (!whole(max_side, 32, text::kMaxMapSide)) return result_object(InvalidArgument("maxSide must be 32..8192"));
-  Result<text::DetectorInput> in = text::detector_input(image.value(), static_cast<uint32_t>(max_side));
+  Result<text::DetectorInput> in = text::detector_input(image.image(), static_cast<uint32_t>(max_side));
   val out = result_object(in.status());
   if (!in.ok()) return out;
   out.set("data", floats_to_js(in.value().data));
@@ -93,10 +89,8 @@ val text_boxes_js(val probability, double map_width, double map_height, double s
 }
 
 // {status, inputs: [{data: Float32Array [3,height,width] BGR, width, contentWidth}]}, one per box.
-val text_recognizer_inputs_js(val rgba, double width, double height, val boxes_flat, double target_height,
-                              double min_width, double max_width) {
-  Result<Image> image = image_from_js(rgba, width, height);
-  if (!image.ok()) return result_object(image.status());
+val text_recognizer_inputs_js(const ImageHandle& image, val boxes_flat, double target_height, double min_width,
+                              double max_width) {
   if (!whole(target_height, 8, 256) || !whole(min_width, 8, text::kMaxMapSide) || !whole(max_width, 8, text::kMaxMapSide)) {
     return result_object(InvalidArgument("recogniser sizes out of range"));
   }
@@ -108,7 +102,7 @@ val text_recognizer_inputs_js(val rgba, double width, double height, val boxes_f
   for (size_t i = 0; i < flat.size(); i += 4) {
     text::TextBox box{flat[i], flat[i + 1], flat[i + 2], flat[i + 3], 0};
     Result<text::RecognizerInput> in =
-        text::recognizer_input(image.value(), box, static_cast<uint32_t>(target_height),
+        text::recognizer_input(image.image(), box, static_cast<uint32_t>(target_height),
                                static_cast<uint32_t>(min_width), static_cast<uint32_t>(max_width));
     if (!in.ok()) return result_object(in.status());
     val item = val::object();

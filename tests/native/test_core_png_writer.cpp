@@ -83,3 +83,22 @@ TEST_CASE("every deflate level gives the same pixels; bad input is refused") {
   CHECK_FALSE(write_png_rgba(img.data(), 64, 48, 10, true).ok());  // stride shorter than a row
   CHECK_FALSE(encode_png(Image{}).ok());
 }
+
+TEST_CASE("encode_png_releasing gives encode_png's bytes and frees the image, in place or not") {
+  for (bool alpha : {false, true}) {
+    // 1 and 2 pixels wide: the in-place filtered row (3w + 1 bytes) comes
+    // closest to the next RGBA row (4w) there.
+    for (auto [w, h] : {std::pair<uint32_t, uint32_t>{1, 1}, {1, 9}, {2, 5}, {3, 2}, {257, 131}, {1024, 3}}) {
+      const Image img = noisy_image(w, h, alpha);
+      auto expected = encode_png(img);
+      REQUIRE(expected.ok());
+      Image consumed = img;
+      auto png = encode_png_releasing(consumed);
+      REQUIRE(png.ok());
+      CHECK(consumed.empty());
+      CHECK(png.value() == expected.value());
+    }
+  }
+  Image empty;
+  CHECK(encode_png_releasing(empty).status().code() == StatusCode::kInvalidArgument);
+}

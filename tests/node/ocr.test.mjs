@@ -100,6 +100,15 @@ test('a dense page: the second look reads the lines that merged at the reduced s
   assert.ok(doubtful(quick) >= 2, `the quick read should show merged lines here: ${JSON.stringify(quick.map((i) => [i.score, i.text]))}`);
   assert.ok(rightColumnWordShare(quick) < 0.85, `quick: ${rightColumnWordShare(quick)}`);
   assert.ok(rightColumnWordShare(thorough) >= 0.9, `thorough: ${rightColumnWordShare(thorough)} ${JSON.stringify(thorough.map((i) => i.text))}`);
+  // Read from the file's decode in the core (as cues does): the same items.
+  const file = ops.open(readFileSync(path.join(repoRoot, 'tests/corpus/text/article-1920x400.png')));
+  try {
+    const fromHandle = await readText({ module: ops.module, sessions: reader.sessions, ort: reader.ort, image: file.image(),
+      options: { dictionary: reader.dictionary, refine: true } });
+    assert.deepEqual(fromHandle, thorough);
+  } finally {
+    file.close();
+  }
   // Lines read well at first are not read twice.
   const texts = thorough.map((i) => i.text);
   assert.equal(new Set(texts).size, texts.length, JSON.stringify(texts));

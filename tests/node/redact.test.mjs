@@ -154,3 +154,76 @@ test('repeated redactions do not leak WebAssembly memory', () => {
   for (let i = 0; i < 40; i++) run();
   assert.ok(core.heapStats().allocatedBytes - before < 64 * 1024, 'heap grew');
 });
+
+test('drawing on a handle: redactHandle equals redactRgba, copy() and cropped() own their pixels, bad input is refused', () => {
+  const file = core.open(read('photo.jpg'));
+  try {
+    const decode = file.image();
+    const original = decode.rgba();
+    const copy = decode.copy().image;
+    try {
+      redact.redactHandle(copy, { regions: REGIONS, style: 'pixelate' });
+      const viaJs = redact.redactRgba({ width: decode.width, height: decode.height, rgba: original }, { regions: REGIONS, style: 'pixelate' });
+      assert.deepEqual(copy.rgba(), viaJs.rgba);
+      assert.deepEqual(decode.rgba(), original, 'the decode the copy came from is unchanged');
+      const into = new Uint8Array(new SharedArrayBuffer(copy.width * copy.height * 4));
+      assert.equal(copy.rgbaInto(into), true);
+      assert.deepEqual(new Uint8Array(into), viaJs.rgba);
+      assert.equal(copy.rgbaInto(new Uint8Array(3)), false, 'a target of the wrong length is refused');
+    } finally {
+      copy.delete();
+    }
+    const crop = decode.cropped(10, 20, 30, 40).image;
+    try {
+      const expected = new Uint8Array(30 * 40 * 4);
+      for (let y = 0; y < 40; y++) expected.set(original.subarray(((20 + y) * decode.width + 10) * 4, ((20 + y) * decode.width + 40) * 4), y * 120);
+      assert.deepEqual([crop.width, crop.height], [30, 40]);
+      assert.deepEqual(crop.rgba(), expected);
+    } finally {
+      crop.delete();
+    }
+    for (const bad of [[-1, 0, 5, 5], [0, 0, 0, 5], [decode.width - 4, 0, 5, 5], [0.5, 0, 5, 5], [0, 0, NaN, 5]]) {
+      assert.equal(decode.cropped(...bad).status.name, 'invalid_argument', String(bad));
+    }
+    const expectCode = (fn, code) => assert.throws(fn, (e) => e instanceof FiligraneError && e.code === code);
+    const scratch = decode.copy().image;
+    try {
+      expectCode(() => redact.redactHandle(scratch, { regions: [[-1, 0, 5, 5]] }), 'invalid_argument');
+      expectCode(() => redact.redactHandle(scratch, { regions: [[0, 0, 5, 5]], style: 'swirl' }), 'invalid_argument');
+      expectCode(() => redact.redactHandle(scratch, { regions: Array.from({ length: 4097 }, () => [0, 0, 1, 1]) }), 'too_large');
+    } finally {
+      scratch.delete();
+    }
+  } finally {
+    file.close();
+  }
+});
+
+test('takeImageToDraw: a file held for later calls gives a copy; a file opened for one call hands over its decode', () => {
+  const held = core.open(read('photo.jpg'));
+  try {
+    const decode = held.image();
+    const before = decode.rgba();
+    const drawn = held.takeImageToDraw();
+    try {
+      assert.notEqual(drawn, decode);
+      redact.redactHandle(drawn, { regions: [[0, 0, 50, 50]], style: 'fill' });
+      assert.deepEqual(held.image().rgba(), before, 'later calls still read the original decode');
+      assert.equal(held.decodes, 1);
+    } finally {
+      drawn.delete();
+    }
+  } finally {
+    held.close();
+  }
+  // Through redactBoxes on plain bytes (a file opened for the call): same
+  // output as on a held file, and nothing left allocated afterwards.
+  const photo = read('photo.jpg');
+  const boxes = [{ x: 10, y: 10, width: 80, height: 40, kind: 'user' }];
+  const viaHeld = (() => { const f = core.open(photo); try { return core.redactBoxes(f, boxes); } finally { f.close(); } })();
+  for (let i = 0; i < 3; i++) core.redactBoxes(photo, boxes);
+  const heap = core.heapStats().allocatedBytes;
+  const once = core.redactBoxes(photo, boxes);
+  assert.ok(core.heapStats().allocatedBytes - heap < 64 * 1024, 'the handed-over decode was freed');
+  assert.deepEqual(once.bytes, viaHeld.bytes);
+});

@@ -77,6 +77,7 @@ export function createCoreOps(module) {
   const withFile = (input, fn, options) => {
     if (input instanceof DecodedImage) return fn(input);
     const file = open(input, options);
+    file.singleUse = true;
     let result;
     try {
       result = fn(file);

@@ -12,6 +12,7 @@ import { OCR_DET_MODEL, OCR_REC_MODEL, readText, verifiedDictionary } from './oc
 import { createRedactOps } from './redact-ops.mjs';
 import { findCodes } from './codes.mjs';
 import { CUE_KINDS } from './cue-kinds.mjs';
+import { check } from './decoded-image.mjs';
 import { checkStyle, faceStrength, proposedBoxes, STYLED_KINDS, validateBoxes } from './redact-boxes.mjs';
 
 export { CUE_KINDS };
@@ -61,19 +62,22 @@ export function createCues({ ops, module, loadAsset, progressHook = null, faceHe
    * Finds the cues in an image file.
    * @returns {Promise<{width, height, faces, nsfw, text, metadata, unavailable}>}
    */
-  async function cues(bytes, options = {}) {
-    return (await analyse(bytes, options)).result;
+  async function cues(file, options = {}) {
+    return analyse(file, options);
   }
 
-  // The cues and the pixels they were found in ({width, height, rgba}; at
-  // full size whenever text or a thorough face scan was asked for), so
-  // redaction covers them without decoding the file again.
-  async function analyse(bytes, { faces = true, nsfw = true, text = true, codes = text, thorough = false, onProgress } = {}) {
+  // The cues in a file (a DecodedImage: sharingDecode below). Every analysis
+  // reads the file's one decode: the text reader in place in the core; face
+  // tiles, the nudity model and the code reader from one JS copy of its
+  // pixels, dropped before the text reader runs. (WebAssembly heaps never
+  // shrink: what JS still holds while the text models grow theirs adds to
+  // the peak.)
+  async function analyse(file, { faces = true, nsfw = true, text = true, codes = text, thorough = false, onProgress } = {}) {
     const clock = () => globalThis.performance?.now() ?? Date.now();
     const started = clock();
     const report = onProgress ?? progressHook?.() ?? null;
-    const provenance = ops.provenance(bytes);
-    const shown = ops.header(bytes); // boxes are in these (displayed, full-size) pixels
+    const provenance = ops.provenance(file);
+    const shown = ops.header(file); // boxes are in these (displayed, full-size) pixels
     // Decode no more pixels than the analyses asked for need: OCR and a
     // thorough face scan read full resolution; a quick face scan and the
     // nudity model (224 x 224) work from a reduced-scale decode.
@@ -86,16 +90,16 @@ export function createCues({ ops, module, loadAsset, progressHook = null, faceHe
     const helperPromise = faces && thorough && faceHelper && typeof SharedArrayBuffer === 'function'
       && planFaceTiles(module, shown.width, shown.height, { maxTiles: scan.maxTiles }).tiles.length >= FACE_SCAN.thorough.helperFrom
       ? faceHelper().catch(() => null) : null;
-    let { width, height, rgba } = ops.decodeRgba(bytes, { minSide });
-    // The decode's handle in the core (level images are resized from it, not from another copy).
-    const handle = typeof bytes?.atLeast === 'function' ? bytes.atLeast(minSide) : null;
+    // Borrowed from the file, which frees it when it is closed.
+    const image = file.atLeast(minSide);
+    const { width, height } = image;
     const timings = { decode: clock() - started };
     const helper = helperPromise ? await helperPromise : null;
-    if (helper) {
+    let rgba = null;
+    if (faces || nsfw || codes) {
       // The helper thread reads the pixels where they are.
-      const shared = new Uint8Array(new SharedArrayBuffer(rgba.length));
-      shared.set(rgba);
-      rgba = shared;
+      rgba = helper ? new Uint8Array(new SharedArrayBuffer(width * height * 4)) : null;
+      rgba = rgba ? (image.rgbaInto(rgba), rgba) : image.rgba();
     }
     const scaleX = shown.width / width;
     const scaleY = shown.height / height;
@@ -112,8 +116,10 @@ export function createCues({ ops, module, loadAsset, progressHook = null, faceHe
       }
     };
     let faceScan = null;
+    let facesInParallel = false;
     const finishFaces = async () => {
       const found = await faceScan.finish();
+      faceScan = null;  // its level images go with it
       result.faces = found.faces.map((f) => ({
         box: { x: Math.round(f.x * scaleX), y: Math.round(f.y * scaleY), width: Math.round(f.width * scaleX), height: Math.round(f.height * scaleY) },
         score: f.score,
@@ -123,26 +129,17 @@ export function createCues({ ops, module, loadAsset, progressHook = null, faceHe
     if (faces) {
       await guard('faces', async () => {
         const session = await modelSession(FACE_MODEL, { onProgress });
-        faceScan = startScanFaces({ module, session, ort, rgba, width, height, options: { maxTiles: scan.maxTiles }, helper, handle,
+        faceScan = startScanFaces({ module, session, ort, rgba, width, height, options: { maxTiles: scan.maxTiles }, helper, handle: image,
           onTile: report ? (done, total) => report({ what: 'faces', loaded: done, total }) : null });
-        // With a helper running tiles, this thread reads text and codes first and then joins the face scan.
-        if (!faceScan.parallel) await finishFaces();
+        facesInParallel = faceScan.parallel;
+        // With a helper running tiles, this thread reads codes and text first and then joins the face scan.
+        if (!facesInParallel) await finishFaces();
       });
     }
     if (nsfw) {
       await guard('nsfw', async () => {
         const session = await modelSession(NSFW_MODEL_NAME, { onProgress });
         result.nsfw = await classifyNudity({ session, ort, rgba, width, height });
-      });
-    }
-    if (text) {
-      await guard('text', async () => {
-        const [det, rec, dictionary] = await Promise.all([
-          modelSession(OCR_DET_MODEL, { onProgress }), recogniser({ onProgress }), ocrDictionary()]);
-        // A thorough scan (redaction) reads doubtful lines again at full resolution.
-        report?.({ what: 'text', loaded: 0, total: 1 });
-        result.text = await readText({ module, sessions: { det, rec }, ort, rgba, width, height, options: { dictionary, refine: thorough } });
-        report?.({ what: 'text', loaded: 1, total: 1 });
       });
     }
     if (codes) {
@@ -153,10 +150,21 @@ export function createCues({ ops, module, loadAsset, progressHook = null, faceHe
           box: { x: Math.round(c.box.x * scaleX), y: Math.round(c.box.y * scaleY), width: Math.round(c.box.width * scaleX), height: Math.round(c.box.height * scaleY) } }));
       });
     }
-    if (faceScan?.parallel) await guard('faces', finishFaces);
+    rgba = null;  // a parallel face scan keeps its own reference until it finishes
+    if (text) {
+      await guard('text', async () => {
+        const [det, rec, dictionary] = await Promise.all([
+          modelSession(OCR_DET_MODEL, { onProgress }), recogniser({ onProgress }), ocrDictionary()]);
+        // A thorough scan (redaction) reads doubtful lines again at full resolution.
+        report?.({ what: 'text', loaded: 0, total: 1 });
+        result.text = await readText({ module, sessions: { det, rec }, ort, image, options: { dictionary, refine: thorough } });
+        report?.({ what: 'text', loaded: 1, total: 1 });
+      });
+    }
+    if (facesInParallel) await guard('faces', finishFaces);
     // Milliseconds per stage (model downloads included), for benchmarks.
     result.timings_ms = Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)]));
-    return { result, image: { width, height, rgba } };
+    return result;
   }
 
   /**
@@ -175,11 +183,10 @@ export function createCues({ ops, module, loadAsset, progressHook = null, faceHe
     const header = ops.header(bytes);
     const extra = validateBoxes(regions, header, { kind: 'user' });
     // Redaction scans thoroughly: a face the quick scan skips would leak.
-    const analysed = (faces || pii || nsfw) ? await analyse(bytes, { faces, nsfw, text: pii, thorough: true, onProgress }) : null;
-    const found = analysed?.result ?? null;
+    const found = (faces || pii || nsfw) ? await analyse(bytes, { faces, nsfw, text: pii, thorough: true, onProgress }) : null;
     for (const u of found?.unavailable ?? []) throw new FiligraneError(u.code, u.message);
     const boxes = [...(found ? proposedBoxes(found, { faces, pii, nsfw }) : []), ...extra];
-    const out = redactBoxes(bytes, boxes, { style, format, quality, checked: true, pixels: analysed?.image });
+    const out = redactBoxes(bytes, boxes, { style, format, quality, checked: true });
     return { ...out, regions: boxes.length, boxes, cues: found };
   }
 
@@ -187,30 +194,35 @@ export function createCues({ ops, module, loadAsset, progressHook = null, faceHe
    * Covers exactly `boxes` ([{x, y, width, height, kind?}] in displayed
    * pixels) and re-encodes with no metadata: what the Protect editor shows at
    * confirm. Boxes of kind 'face' or 'nudity' get `style`; every other box
-   * (text, codes, boxes the user drew) a solid fill. `pixels`: the file's
-   * decoded pixels when the caller has them at full size (not decoded again).
+   * (text, codes, boxes the user drew) a solid fill.
+   * `file` is a DecodedImage (sharingDecode): the boxes are drawn on its
+   * decode in the core and encoded there (no copy of the pixels through JS);
+   * a file that later calls read keeps its decode as it was (takeImageToDraw).
    */
-  function redactBoxes(bytes, boxes, { style = 'fill', format = 'png', quality = 90, checked = false, pixels = null } = {}) {
+  function redactBoxes(file, boxes, { style = 'fill', format = 'png', quality = 90, checked = false } = {}) {
     checkStyle(style);
     if (format !== 'png' && format !== 'jpeg') throw new FiligraneError('invalid_argument', `unknown format ${format} (png or jpeg)`);
     const q = Number(quality);
     if (!Number.isInteger(q) || q < 1 || q > 100) throw new FiligraneError('invalid_argument', 'JPEG quality must be a whole number 1..100');
-    const header = ops.header(bytes);
+    const header = ops.header(file);
     const list = checked ? boxes : validateBoxes(boxes, header);
-    let image = pixels?.width === header.width && pixels?.height === header.height ? pixels : ops.decodeRgba(bytes);
     const solid = style === 'fill' ? list : list.filter((b) => !STYLED_KINDS.has(b.kind));
     const styled = style === 'fill' ? [] : list.filter((b) => STYLED_KINDS.has(b.kind));
-    // Every solid box in one pass over the pixels (each pass copies the image into the core and back).
-    if (solid.length) image = redactOps.redactRgba(image, { regions: solid, style: 'fill' });
-    // Faces blurred or pixelated: one strength per face size (the core derives
-    // its default from the box; FACE_STRENGTH is stronger, measured in bench/redaction.md).
-    for (const b of styled) {
-      const size = Math.min(b.width, b.height);
-      const strength = faceStrength(style, size);
-      image = redactOps.redactRgba(image, { regions: [b], style, ...strength });
+    const image = file.takeImageToDraw();
+    try {
+      // Every solid box in one pass over the pixels.
+      if (solid.length) redactOps.redactHandle(image, { regions: solid, style: 'fill' });
+      // Faces blurred or pixelated: one strength per face size (the core derives
+      // its default from the box; FACE_STRENGTH is stronger, measured in bench/redaction.md).
+      for (const b of styled) {
+        const size = Math.min(b.width, b.height);
+        redactOps.redactHandle(image, { regions: [b], style, ...faceStrength(style, size) });
+      }
+      const out = check(format === 'jpeg' ? image.encodeJpeg(q) : image.encodePngReleasing()).bytes;
+      return { bytes: out, width: header.width, height: header.height, mime: format === 'jpeg' ? 'image/jpeg' : 'image/png', regions: list.length };
+    } finally {
+      image.delete();
     }
-    const out = ops.encode(image, { format, quality: q });
-    return { bytes: out, width: image.width, height: image.height, mime: format === 'jpeg' ? 'image/jpeg' : 'image/png', regions: list.length };
   }
 
   /** The nudity cue alone (for page scanning): {flagged, verdict, score, classes}. */

@@ -34,6 +34,8 @@ export class DecodedImage {
     this.module = module;
     this.bytes = bytes;
     this.maxPixels = maxPixels;
+    /** True when opened for one call only (takeImageToDraw may hand over the decode). */
+    this.singleUse = false;
     /** Set for AVIF/HEIC read by the browser's decoder: {format}. */
     this.platform = null;
     /** How many times this file's pixels were decoded (tests: an Inspect decodes once). */
@@ -86,6 +88,21 @@ export class DecodedImage {
   /** The full-size ImageHandle (borrowed). */
   image() {
     return this.full().image;
+  }
+
+  /**
+   * A full-size image to draw on (redaction), owned by the caller, who must
+   * delete() it. A file opened for one call only (`singleUse`, set by
+   * core-ops' withFile) hands over its own decode, since nothing reads it
+   * after that call's last step (it would decode again if asked); any other
+   * file gives a copy, since later calls read its decode.
+   */
+  takeImageToDraw() {
+    const { header, image } = this.full();
+    if (!this.singleUse) return check(image.copy()).image;
+    this._header = header;
+    this._full = null;
+    return image;
   }
 
   /**

@@ -19,6 +19,10 @@ export const DEFAULT_OCR_OPTIONS = Object.freeze({
   recMaxWidth: 3200,
   minTextScore: 0.5,   // lines the recogniser is less sure of are dropped
   recBatch: 8,
+  // Columns in one recogniser batch at most: ONNX Runtime's heap grows to the
+  // largest batch it ran and never shrinks (8 x 320 adds about 75 MB, 4 x 3200
+  // about 190 MB). The recogniser's cost is per column, so wide lines lose nothing alone.
+  recBatchColumns: 2560,
   piiKinds: 0,         // bit mask of core/text/pii.h kinds; 0 = all
   // Second look (redaction and thorough scans): where the detector worked on a
   // reduced image, lines it read with a score below refineBelowScore, or with
@@ -272,9 +276,10 @@ function nameBesideLabel(items) {
 // Detection, then recognition of every box for which skipBox(box) is not
 // true: [{box, text, score}] in image pixels (unfiltered by score), and how
 // many image pixels one detector pixel covered.
-async function readLines({ module, sessions, ort, rgba, width, height, opts, maxSide, skipBox = null }) {
+async function readLines({ module, sessions, ort, image, opts, maxSide, skipBox = null }) {
   const dictionary = opts.dictionary;
-  const det = check(binding(module, 'textDetectorInput')(rgba, width, height, maxSide));
+  const { width, height } = image;
+  const det = check(binding(module, 'textDetectorInput')(image, maxSide));
   const detOut = await sessions.det.run({
     [sessions.det.inputNames[0]]: new ort.Tensor('float32', det.data, [1, 3, det.height, det.width]),
   });
@@ -292,7 +297,7 @@ async function readLines({ module, sessions, ort, rgba, width, height, opts, max
 
   const rectangles = new Float32Array(boxes.length * 4);
   boxes.forEach((b, i) => rectangles.set([b.x, b.y, b.width, b.height], i * 4));
-  const { inputs } = check(binding(module, 'textRecognizerInputs')(rgba, width, height, rectangles,
+  const { inputs } = check(binding(module, 'textRecognizerInputs')(image, rectangles,
     opts.recHeight, opts.recMinWidth, opts.recMaxWidth));
 
   // Crops of equal padded width (most are the minimum) share a batch.
@@ -305,7 +310,8 @@ async function readLines({ module, sessions, ort, rgba, width, height, opts, max
   const plane = 3 * opts.recHeight;
   const batches = [];
   for (const [inputWidth, members] of byWidth) {
-    for (let start = 0; start < members.length; start += opts.recBatch) batches.push({ inputWidth, batch: members.slice(start, start + opts.recBatch) });
+    const size = Math.max(1, Math.min(opts.recBatch, Math.floor(opts.recBatchColumns / inputWidth)));
+    for (let start = 0; start < members.length; start += size) batches.push({ inputWidth, batch: members.slice(start, start + size) });
   }
   const recognise = async ({ inputWidth, batch }) => {
     const data = new Float32Array(batch.length * plane * inputWidth);
@@ -334,22 +340,14 @@ async function readLines({ module, sessions, ort, rgba, width, height, opts, max
   return { lines, scaleX: det.scaleX, scaleY: det.scaleY };
 }
 
-function cropRgba(rgba, width, r) {
-  const out = new Uint8Array(r.width * r.height * 4);
-  for (let y = 0; y < r.height; y++) {
-    const from = ((r.y + y) * width + r.x) * 4;
-    out.set(rgba.subarray(from, from + r.width * 4), y * r.width * 4);
-  }
-  return out;
-}
-
 const overlapArea = (a, b) => Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x))
   * Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y));
 
 // Lines read with a low score (or long numbers) are read again from
 // full-resolution crops around them. What the crops find replaces the
 // doubtful lines, except where it repeats a line already read well.
-async function refineDoubtfulLines({ module, sessions, ort, rgba, width, height, opts, lines }) {
+async function refineDoubtfulLines({ module, sessions, ort, image, opts, lines }) {
+  const { width, height } = image;
   // Long numbers are read again too: a narrow repeated digit ("1111") is
   // easily lost from a box cut at the reduced size, and numbers are what the
   // card, IBAN and phone matchers need whole.
@@ -394,7 +392,13 @@ async function refineDoubtfulLines({ module, sessions, ort, rgba, width, height,
     const inPage = (b) => ({ x: b.x + r.x, y: b.y + r.y, width: b.width, height: b.height });
     // A box mostly inside a line already read well is not read again.
     const readWell = (b) => { const box = inPage(b); return kept.some((k) => overlapArea(k.box, box) > 0.5 * box.width * box.height); };
-    const sub = await readLines({ module, sessions, ort, rgba: cropRgba(rgba, width, r), width: r.width, height: r.height, opts, maxSide, skipBox: readWell });
+    const crop = check(image.cropped(r.x, r.y, r.width, r.height)).image;
+    let sub;
+    try {
+      sub = await readLines({ module, sessions, ort, image: crop, opts, maxSide, skipBox: readWell });
+    } finally {
+      crop.delete();
+    }
     for (const l of sub.lines) found.push({ box: inPage(l.box), text: l.text, score: l.score });
   }
   // A doubtful line stays when its crop found nothing better to put there.
@@ -429,15 +433,17 @@ function keepFirstReadingPii(module, items, replaced, kinds) {
 const roundBox = (b) => ({ x: Math.round(b.x), y: Math.round(b.y), width: Math.round(b.width), height: Math.round(b.height) });
 
 /**
- * Reads the text of an RGBA image and the personal data in it.
+ * Reads the text of an image and the personal data in it: `image`, a core
+ * ImageHandle (borrowed; the decode the caller holds, read in place), or
+ * `rgba`, `width`, `height` (copied into the core once for the call).
  * @param {{module: object, sessions: {det: object, rec: object}, ort: object,
- *          rgba: Uint8Array, width: number, height: number,
+ *          image?: object, rgba?: Uint8Array, width?: number, height?: number,
  *          options?: {dictionary: string[], maxSide?, threshold?, boxThreshold?, unclipRatio?,
  *                     minTextScore?, piiKinds?: number|string[]}}} args
  * @returns {Promise<Array<{box: {x, y, width, height}, text: string, score: number,
  *           pii: Array<{kind: string, value: string}>}>>} in reading order
  */
-export async function readText({ module, sessions, ort, rgba, width, height, options = {} }) {
+export async function readText({ module, sessions, ort, image = null, rgba, width, height, options = {} }) {
   const opts = { ...DEFAULT_OCR_OPTIONS, ...options };
   const dictionary = opts.dictionary;
   if (!Array.isArray(dictionary) || dictionary.length < 2) {
@@ -448,11 +454,18 @@ export async function readText({ module, sessions, ort, rgba, width, height, opt
   }
   const kinds = Array.isArray(opts.piiKinds) ? piiKindMask(opts.piiKinds) : opts.piiKinds;
 
-  const first = await readLines({ module, sessions, ort, rgba, width, height, opts, maxSide: opts.maxSide });
-  let lines = first.lines;
+  const owned = image ? null : check(binding(module, 'imageFromRgba')(width, height, rgba)).image;
+  let lines;
   let replaced = [];
-  if (opts.refine && Math.max(first.scaleX, first.scaleY) > opts.refineFromScale) {
-    ({ lines, replaced } = await refineDoubtfulLines({ module, sessions, ort, rgba, width, height, opts, lines }));
+  try {
+    const source = image ?? owned;
+    const first = await readLines({ module, sessions, ort, image: source, opts, maxSide: opts.maxSide });
+    lines = first.lines;
+    if (opts.refine && Math.max(first.scaleX, first.scaleY) > opts.refineFromScale) {
+      ({ lines, replaced } = await refineDoubtfulLines({ module, sessions, ort, image: source, opts, lines }));
+    }
+  } finally {
+    owned?.delete();
   }
   const items = lines.filter((l) => l.text && l.score >= opts.minTextScore)
     .map((l) => ({ box: roundBox(l.box), text: l.text, score: l.score, pii: [] }));

@@ -56,6 +56,16 @@ export function createRedactOps(module) {
     },
 
     /**
+     * Redacts a core ImageHandle's pixels in place (regions only). Only for a
+     * handle the caller owns, such as a copy() of a file's decode; never a
+     * DecodedImage's borrowed one, which later analyses read.
+     */
+    redactHandle(image, { regions = [], style = 'blur', fill, sigma = 0, cell = 0 } = {}) {
+      check(binding(module, 'redactHandle')(image, flattenRegions(regions), styleIndex(style), fillValue(fill),
+        numberOption(sigma, 'sigma'), numberOption(cell, 'cell')));
+    },
+
+    /**
      * Redacts RGBA pixels (straight alpha). With `mask` (width*height bytes),
      * the mask's non-zero pixels are redacted instead of the regions.
      * @returns {{width, height, rgba: Uint8Array}}

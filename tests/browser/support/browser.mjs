@@ -43,7 +43,7 @@ export async function openBrowser({ root = path.join(repoRoot, 'build', 'site'),
   const page = context.pages()[0] ?? (await context.newPage());
   const consoleErrors = collectConsoleErrors(page);
   const close = closer({ context, server, userDataDir, egress });
-  return { context, page, baseUrl, requests, egress, consoleErrors, close };
+  return { context, page, baseUrl, requests, egress, consoleErrors, close, userDataDir };
 }
 
 /** openBrowser(), then the app's page loaded with its engine ready. */

@@ -5,19 +5,24 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 # What `make run` needs to build the module and serve the site (dpkg-dev:
-# dpkg-source unpacks the codecs' Debian sources); `make test` adds the native
-# compiler, doctest and the browser, and mk/*.mk add the corpus tools. A fresh
+# dpkg-source unpacks the codecs' Debian sources; doctest-dev: headers only,
+# which configuring build/wasm checks for its test target); `make test` adds the
+# native compiler and the browser, and mk/*.mk add the corpus tools. A fresh
 # machine that only runs the site skips Chromium and the image tools.
-RUN_APT_PACKAGES := cmake make emscripten binaryen libstb-dev libglm-dev dpkg-dev
-APT_PACKAGES := $(RUN_APT_PACKAGES) g++ doctest-dev chromium
-JOBS ?= 2
+RUN_APT_PACKAGES := cmake make emscripten binaryen libstb-dev libglm-dev dpkg-dev doctest-dev
+APT_PACKAGES := $(RUN_APT_PACKAGES) g++ chromium
+# Compiler jobs: every core (the WebAssembly build has few, large units; see CMakeLists.txt).
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 PORT ?= 8080
 NATIVE_DIR := build/native
 WASM_DIR := build/wasm
 SITE_DIR := build/site
 ASAN_DIR := build/asan
 # emcc at -O2/-O3 needs Debian's Node modules; the prebuilt Emscripten cache is used as is.
-EMSDK_ENV := NODE_PATH=/usr/share/nodejs
+# emcc runs under Debian's Python: a python3 found earlier on PATH (a pyenv shim here)
+# cost 0.3 s of CPU per compiler run. MAKEFLAGS is cleared for cmake's own make,
+# which takes its jobs from -j$(JOBS), not from a parallel `make run`.
+EMSDK_ENV := NODE_PATH=/usr/share/nodejs EMSDK_PYTHON=/usr/bin/python3 MAKEFLAGS=
 
 BENCH_DIR := bench
 
@@ -43,12 +48,17 @@ deps: apt-deps npm-deps
 
 # Installs only the Debian packages that are missing (needs root, as in CI).
 # $(call apt_install,PACKAGES) — also used by mk/scan.mk.
+# APT_INSTALL_OPTS='-o Dpkg::Options::=--force-unsafe-io' skips dpkg's fsync
+# calls: the packages of `make run` installed in 41-45 s instead of 59-65 s on a
+# bare Debian 12 here (bench/speed.md, "Start-up"); for throwaway machines (CI,
+# containers), where a crash mid-install costs nothing.
+APT_INSTALL_OPTS ?=
 define apt_install
 	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages: $$missing"; \
 	  export DEBIAN_FRONTEND=noninteractive; \
-	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $(APT_INSTALL_OPTS) $$missing; \
 	fi
 	@command -v node >/dev/null || { echo "Node.js 20 is required (node not found)"; exit 1; }
 endef
@@ -115,7 +125,14 @@ $(SITE_DIR)/.assembled: $(SITE_INPUTS)
 	node tools/write_precache.mjs $(SITE_DIR)
 	@touch $@
 
-run: apt-deps-run npm-deps site
+# The independent steps side by side: the Debian packages, npm ci and the
+# download of the codecs' sources start together; the compile waits for the
+# packages and the sources, the models for npm ci (bench/speed.md, "Start-up").
+# RUN_JOBS=1 runs them one after another.
+RUN_JOBS ?= 3
+run:
+	@$(MAKE) --no-print-directory -j$(RUN_JOBS) apt-deps-run npm-deps third-party-download build-web models
+	@$(MAKE) --no-print-directory $(SITE_DIR)/.assembled
 	node tools/serve.mjs --root $(SITE_DIR) --port $(PORT)
 
 test: deps build site

@@ -25,25 +25,35 @@ build-native build-wasm build-web test-asan fuzz-build fuzz: third-party-src
 
 # Fetched once per build folder (edits to this file do not refetch; to move to
 # newer sources, `rm -rf build/third_party_src` and build again), except that a
-# package added to THIRD_PARTY_PACKAGES fetches the set again.
+# package added to THIRD_PARTY_PACKAGES fetches the set again. Two steps: the
+# download needs only apt-get (in every Debian), so `make run` runs it while the
+# Debian packages install; unpacking needs dpkg-source (dpkg-dev) and waits.
+THIRD_PARTY_DOWNLOAD := $(THIRD_PARTY_SRC)/download
+.PHONY: third-party-download
+third-party-download: $(THIRD_PARTY_DOWNLOAD)/.stamp
 ifneq ($(wildcard $(THIRD_PARTY_SRC)/.stamp),)
 ifneq ($(sort $(THIRD_PARTY_PACKAGES)),$(sort $(shell sed -n 's/:.*//p' $(THIRD_PARTY_SRC)/VERSIONS 2>/dev/null)))
-$(shell rm -f $(THIRD_PARTY_SRC)/.stamp)
+$(shell rm -f $(THIRD_PARTY_SRC)/.stamp $(THIRD_PARTY_DOWNLOAD)/.stamp)
+else ifeq ($(wildcard $(THIRD_PARTY_DOWNLOAD)/.stamp),)
+# Unpacked before the download was a step of its own: nothing to fetch again.
+$(shell mkdir -p $(THIRD_PARTY_DOWNLOAD) && touch -r $(THIRD_PARTY_SRC)/.stamp $(THIRD_PARTY_DOWNLOAD)/.stamp)
 endif
 endif
-$(THIRD_PARTY_SRC)/.stamp: | apt-deps-run
+$(THIRD_PARTY_DOWNLOAD)/.stamp:
 	rm -rf $(THIRD_PARTY_SRC) $(THIRD_PARTY_APT)
-	mkdir -p $(THIRD_PARTY_APT)/lists/partial $(THIRD_PARTY_APT)/cache/archives/partial $(THIRD_PARTY_SRC)/download
+	mkdir -p $(THIRD_PARTY_APT)/lists/partial $(THIRD_PARTY_APT)/cache/archives/partial $(THIRD_PARTY_DOWNLOAD)
 	printf 'deb-src http://deb.debian.org/debian %s main\n' $(THIRD_PARTY_SUITE) > $(THIRD_PARTY_APT)/sources.list
 	apt-get $(THIRD_PARTY_APT_OPTS) -qq update
-	cd $(THIRD_PARTY_SRC)/download && apt-get $(THIRD_PARTY_APT_OPTS) -qq source --download-only \
+	cd $(THIRD_PARTY_DOWNLOAD) && apt-get $(THIRD_PARTY_APT_OPTS) -qq source --download-only \
 	  $(addsuffix /$(THIRD_PARTY_SUITE),$(THIRD_PARTY_PACKAGES))
+	touch $@
+$(THIRD_PARTY_SRC)/.stamp: $(THIRD_PARTY_DOWNLOAD)/.stamp | apt-deps-run
+	rm -rf $(addprefix $(THIRD_PARTY_SRC)/,$(THIRD_PARTY_PACKAGES) VERSIONS)
 	@set -e; for p in $(THIRD_PARTY_PACKAGES); do \
-	  dsc=$$(ls $(THIRD_PARTY_SRC)/download/$${p}_*.dsc); \
+	  dsc=$$(ls $(THIRD_PARTY_DOWNLOAD)/$${p}_*.dsc); \
 	  dpkg-source --no-check -x $$dsc $(THIRD_PARTY_SRC)/$$p > /dev/null; \
 	  echo "$$p: $$(basename $$dsc .dsc)" >> $(THIRD_PARTY_SRC)/VERSIONS; \
 	done
-	rm -rf $(THIRD_PARTY_SRC)/download $(THIRD_PARTY_SRC)/*.tar.*
 	cat $(THIRD_PARTY_SRC)/VERSIONS
 	touch $@
 

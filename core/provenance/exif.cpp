@@ -16,7 +16,7 @@ constexpr size_t kMaxEntriesPerIfd = 4096;
 
 enum class IfdKind { kMain, kExif, kGps };
 
-size_t type_size(uint16_t type) {
+size_t exif_type_size(uint16_t type) {
   switch (type) {
     case 1: case 2: case 6: case 7: return 1;   // BYTE ASCII SBYTE UNDEFINED
     case 3: case 8: return 2;                   // SHORT SSHORT
@@ -89,7 +89,7 @@ class ExifReader {
       tiff_.u16_at(entry + 2, big_, type);
       tiff_.u32_at(entry + 4, big_, n);
       tiff_.u32_at(entry + 8, big_, value_offset);
-      const size_t unit = type_size(type);
+      const size_t unit = exif_type_size(type);
       if (unit == 0) continue;
       const uint64_t total = uint64_t{unit} * n;
       ByteView value;

@@ -11,7 +11,7 @@ constexpr uint16_t kTagIptc = 33723;
 constexpr uint16_t kTagPhotoshop = 34377;
 constexpr uint16_t kTagC2pa = 52545;
 
-size_t type_size(uint16_t type) {
+size_t ifd_type_size(uint16_t type) {
   switch (type) {
     case 1: case 2: case 6: case 7: return 1;  // BYTE, ASCII, SBYTE, UNDEFINED
     case 3: case 8: return 2;
@@ -46,7 +46,7 @@ void walk_tiff(ByteView file, const ProvenanceOptions& options, MetadataBlocks& 
     file.u16_at(entry + 2, big, type);
     file.u32_at(entry + 4, big, n);
     if (tag != kTagXmp && tag != kTagIptc && tag != kTagPhotoshop && tag != kTagC2pa) continue;
-    const uint64_t bytes = uint64_t{n} * type_size(type);
+    const uint64_t bytes = uint64_t{n} * ifd_type_size(type);
     if (bytes == 0) continue;
     size_t at = entry + 8;  // values of 4 bytes or fewer sit in the entry itself
     if (bytes > 4) {

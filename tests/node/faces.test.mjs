@@ -108,6 +108,19 @@ test('faces: bindings check array sizes, tiles and plans', { skip }, () => {
 });
 
 const group = sharedData('people/10.jpg');
+test('faces: a helper that ends after each scan (the CLI) finds what one thread finds, scan after scan', { skip: skip || (!group && SKIP_NO_SHARED) }, async () => {
+  // 2400 x 1800: 195 tiles, enough for cues to start the helper (FACE_SCAN.thorough.helperFrom).
+  const photo = engine.resize(readFileSync(group), { width: 2400, height: 1800, filter: 'lanczos3', format: 'png' });
+  const perScan = await createFiligraneNode({ faceThreads: 1, faceHelperPerScan: true });
+  const options = { faces: true, nsfw: false, text: false, codes: false, thorough: true };
+  const one = await engine.cues(photo, options);
+  assert.ok(one.faces.length > 0 && one.face_scan.tiles >= 150, JSON.stringify(one.face_scan));
+  for (let i = 0; i < 2; i++) {
+    const found = await perScan.cues(photo, options);
+    assert.deepEqual(found.faces, one.faces, `scan ${i + 1}`);
+  }
+});
+
 test('faces: a scan shared with the helper thread finds the same boxes as one thread', { skip: skip || (!group && SKIP_NO_SHARED) }, async () => {
   const { width, height, rgba } = engine.decodeRgba(readFileSync(group));
   const shared = new Uint8Array(new SharedArrayBuffer(rgba.length));

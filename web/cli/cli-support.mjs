@@ -34,16 +34,16 @@ export async function readInput(file) {
 
 let enginePromise = null;
 /**
- * The WebAssembly core, loaded once per process. With three cores or more a
- * thorough face scan (redact --faces) runs on a helper thread as well. Not on
- * two: the helper costs about 130 MB (its own ONNX Runtime), and on a busy
- * 2-core machine it gains no CPU, so it was slower there; idle, it saved
- * about a fifth of the time (bench/redaction.md). FILIGRANE_FACE_THREADS=1
- * or 0 forces either.
+ * The WebAssembly core, loaded once per process. With two cores or more a
+ * thorough face scan (redact --faces) runs its tiles on a helper thread as
+ * well, and the helper ends as soon as the faces are found, before the text
+ * models load: its memory (about 130 MB, its own ONNX Runtime) is never
+ * held beside theirs (bench/redaction.md). FILIGRANE_FACE_THREADS=0 keeps
+ * everything on one thread.
  */
 export function engine() {
-  const faceThreads = Number(process.env.FILIGRANE_FACE_THREADS ?? (availableParallelism() > 2 ? 1 : 0)) || 0;
-  enginePromise ??= createFiligraneNode({ faceThreads });
+  const faceThreads = Number(process.env.FILIGRANE_FACE_THREADS ?? (availableParallelism() > 1 ? 1 : 0)) || 0;
+  enginePromise ??= createFiligraneNode({ faceThreads, faceHelperPerScan: true });
   return enginePromise;
 }
 

@@ -131,9 +131,15 @@ export function createCues({ ops, module, loadAsset, progressHook = null, faceHe
         const session = await modelSession(FACE_MODEL, { onProgress });
         faceScan = startScanFaces({ module, session, ort, rgba, width, height, options: { maxTiles: scan.maxTiles }, helper, handle: image,
           onTile: report ? (done, total) => report({ what: 'faces', loaded: done, total }) : null });
-        facesInParallel = faceScan.parallel;
-        // With a helper running tiles, this thread reads codes and text first and then joins the face scan.
-        if (!facesInParallel) await finishFaces();
+        // With a helper running tiles, this thread reads codes and text first and
+        // then joins the face scan; unless the helper is to end after its scan
+        // (endAfterScan: the CLI), when both run tiles first and the helper's
+        // memory is returned before the text models grow theirs.
+        facesInParallel = faceScan.parallel && !helper?.endAfterScan;
+        if (!facesInParallel) {
+          await finishFaces();
+          await helper?.endAfterScan?.();
+        }
       });
     }
     if (nsfw) {

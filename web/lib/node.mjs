@@ -64,17 +64,21 @@ async function loadC2paWasm() {
  * The face helper thread (face-helper.mjs), started on first use: a
  * worker_threads Worker with its own ONNX Runtime session of the face model.
  * It keeps the process alive only while it has tiles to run, and ends at
- * releaseModelSessions.
+ * releaseModelSessions. `perScan`: it also ends as soon as its scan is done
+ * (`endAfterScan`, which cues.mjs calls before the text models load), so its
+ * memory is returned before theirs grows; the next scan starts another.
  */
-function nodeFaceHelper() {
+function nodeFaceHelper({ perScan = false } = {}) {
   let pending = null;
   return () => {
     if (!pending) {
       const started = (pending = createNodeFaceHelper());
-      onModelsRelease(async () => {
+      const end = async () => {
         if (pending === started) pending = null;
         return (await started).terminate();
-      });
+      };
+      onModelsRelease(end);
+      if (perScan) started.then((helper) => { helper.endAfterScan = end; }, () => {});
     }
     return pending;
   };
@@ -100,9 +104,12 @@ export async function createNodeFaceHelper() {
  * faceThreads: 1 runs a thorough face scan on a helper thread beside this one
  * (the CLI on a machine with two cores or more); 0 keeps everything on this
  * thread (scan's worker threads, which already fill the cores).
- * @param {{modulePath?: string, faceThreads?: number}} [options]
+ * faceHelperPerScan: the helper ends when its scan is done, before the text
+ * models load (the CLI: one scan per process, memory over start-up time).
+ * @param {{modulePath?: string, faceThreads?: number, faceHelperPerScan?: boolean}} [options]
  */
-export async function createFiligraneNode({ modulePath = process.env.FILIGRANE_WASM_NODE ?? DEFAULT_MODULE_PATH, faceThreads = 0 } = {}) {
+export async function createFiligraneNode({ modulePath = process.env.FILIGRANE_WASM_NODE ?? DEFAULT_MODULE_PATH, faceThreads = 0,
+  faceHelperPerScan = false } = {}) {
   if (!existsSync(modulePath)) {
     throw new FiligraneError('not_found', `the WebAssembly module is not built (${modulePath}); run "make build"`);
   }
@@ -129,5 +136,5 @@ export async function createFiligraneNode({ modulePath = process.env.FILIGRANE_W
       throw new FiligraneError('model_unavailable', `a file of the ${name} model is missing (${spec.source}); run "make build"`);
     }
   };
-  return { ...ops, ...createAnalysis({ ops, loadC2paWasm }), ...createCues({ ops, module, loadAsset, faceHelper: faceThreads > 0 ? nodeFaceHelper() : null }), module };
+  return { ...ops, ...createAnalysis({ ops, loadC2paWasm }), ...createCues({ ops, module, loadAsset, faceHelper: faceThreads > 0 ? nodeFaceHelper({ perScan: faceHelperPerScan }) : null }), module };
 }

@@ -1,5 +1,6 @@
 #include "image.h"
 
+#include <algorithm>
 #include <cstring>
 #include <new>
 #include <string>
@@ -63,6 +64,19 @@ bool Image::is_opaque() const {
     if (pixels_[i] != 255) return false;
   }
   return true;
+}
+
+Result<Image> crop(const Image& image, uint32_t x, uint32_t y, uint32_t width, uint32_t height) {
+  if (width == 0 || height == 0 || uint64_t{x} + width > image.width() || uint64_t{y} + height > image.height()) {
+    return InvalidArgument("the crop must be a non-empty rectangle inside the image");
+  }
+  Result<Image> out = Image::create(width, height);
+  if (!out.ok()) return out;
+  const size_t row_bytes = static_cast<size_t>(width) * Image::kChannels;
+  for (uint32_t row = 0; row < height; ++row) {
+    std::copy_n(image.pixel(x, y + row), row_bytes, out.value().row(row));
+  }
+  return out;
 }
 
 }  // namespace filigrane

@@ -68,4 +68,9 @@ class Image {
   std::vector<uint8_t> pixels_;
 };
 
+// The pixels of the rectangle (x, y, width, height) as a new image. Fails
+// with kInvalidArgument when the rectangle is empty or not inside `image`
+// (checked in 64 bits, before allocating).
+Result<Image> crop(const Image& image, uint32_t x, uint32_t y, uint32_t width, uint32_t height);
+
 }  // namespace filigrane

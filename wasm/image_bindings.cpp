@@ -64,9 +64,6 @@ val decode_image_js(val bytes, double max_pixels, bool apply_orientation, double
 }
 
 val image_from_rgba_js(double width, double height, val rgba) {
-  if (!(width >= 1 && height >= 1 && width <= 65536 && height <= 65536)) {
-    return result_object(InvalidArgument("width and height must be 1..65536"));
-  }
   return ImageHandle::image_result(image_from_js_rgba(width, height, rgba));
 }
 

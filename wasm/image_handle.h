@@ -7,7 +7,6 @@
 
 #include <emscripten/bind.h>
 
-#include <algorithm>
 #include <cmath>
 #include <string>
 #include <utility>
@@ -92,15 +91,8 @@ class ImageHandle {
         x != std::floor(x) || y != std::floor(y) || width != std::floor(width) || height != std::floor(height)) {
       return result_object(InvalidArgument("the crop must be whole pixels inside the image"));
     }
-    Result<Image> made = Image::create(static_cast<uint32_t>(width), static_cast<uint32_t>(height));
-    if (made.ok()) {
-      const size_t row_bytes = static_cast<size_t>(width) * Image::kChannels;
-      for (uint32_t row = 0; row < static_cast<uint32_t>(height); ++row) {
-        const uint8_t* from = image_.pixel(static_cast<uint32_t>(x), static_cast<uint32_t>(y) + row);
-        std::copy(from, from + row_bytes, made.value().row(row));
-      }
-    }
-    return image_result(std::move(made));
+    return image_result(filigrane::crop(image_, static_cast<uint32_t>(x), static_cast<uint32_t>(y),
+                                        static_cast<uint32_t>(width), static_cast<uint32_t>(height)));
   }
 
   static val image_result(Result<Image> r) {

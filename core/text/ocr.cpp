@@ -26,15 +26,6 @@ void planar_bgr(const Image& image, const float mean[3], const float stdev[3], u
   }
 }
 
-Result<Image> crop(const Image& image, uint32_t x0, uint32_t y0, uint32_t w, uint32_t h) {
-  Result<Image> out = Image::create(w, h);
-  if (!out.ok()) return out;
-  for (uint32_t y = 0; y < h; ++y) {
-    std::copy_n(image.pixel(x0, y0 + y), static_cast<size_t>(w) * 4, out.value().row(y));
-  }
-  return out;
-}
-
 }  // namespace
 
 Result<DetectorInput> detector_input(const Image& image, uint32_t max_side) {

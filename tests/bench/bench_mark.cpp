@@ -50,12 +50,6 @@ Image jpeg(const Image& img, int quality) {
   return decode_image(bytes.data(), bytes.size()).value().image;
 }
 
-Image crop(const Image& img, uint32_t x0, uint32_t y0, uint32_t w, uint32_t h) {
-  Image out = Image::create(w, h).value();
-  for (uint32_t y = 0; y < h; ++y) std::copy(img.pixel(x0, y0 + y), img.pixel(x0, y0 + y) + w * 4, out.row(y));
-  return out;
-}
-
 Image brightness(const Image& img, int delta) {
   Image out = copy_of(img);
   for (size_t i = 0; i < out.byte_size(); ++i)
@@ -120,7 +114,7 @@ const Distortion kDistortions[] = {
        return resize(half, m.width(), m.height(), ResizeFilter::kBilinear).value();
      }},
     {"centre crop 50% (half width x half height)",
-     [](const Image& m, uint32_t) { return crop(m, m.width() / 4, m.height() / 4, m.width() / 2, m.height() / 2); }},
+     [](const Image& m, uint32_t) { return crop(m, m.width() / 4, m.height() / 4, m.width() / 2, m.height() / 2).value(); }},
     {"brightness +20", [](const Image& m, uint32_t) { return brightness(m, 20); }},
     {"Gaussian noise sigma 5", [](const Image& m, uint32_t seed) { return gaussian_noise(m, 5.0, seed); }},
     {"JPEG 75 (4:2:0)", [](const Image& m, uint32_t) { return jpeg(m, 75); }},
@@ -305,7 +299,7 @@ int main(int argc, char** argv) {
         const uint32_t w = std::max<uint32_t>(100, static_cast<uint32_t>(img.width() * (0.3 + 0.7 * (rng() % 1000) / 1000.0)));
         const uint32_t h = std::max<uint32_t>(100, static_cast<uint32_t>(img.height() * (0.3 + 0.7 * (rng() % 1000) / 1000.0)));
         if (w > img.width() || h > img.height()) continue;
-        Image c = crop(img, rng() % (img.width() - w + 1), rng() % (img.height() - h + 1), w, h);
+        Image c = crop(img, rng() % (img.width() - w + 1), rng() % (img.height() - h + 1), w, h).value();
         if (k % 3 == 1) c = resize(c, std::max<uint32_t>(100, c.width() * 3 / 4), std::max<uint32_t>(100, c.height() * 3 / 4)).value();
         if (k % 3 == 2) c = jpeg(c, 70);
         trial(c, kKey);

@@ -104,18 +104,15 @@ Image rescale(const Image& img, double f, ResizeFilter filter = ResizeFilter::kB
   return r.ok() ? std::move(r).value() : img;
 }
 
-Image crop(const Image& img, uint32_t x, uint32_t y, uint32_t w, uint32_t h) {
-  w = std::min(w, img.width() - x);
-  h = std::min(h, img.height() - y);
-  auto out = Image::create(w, h).value();
-  for (uint32_t r = 0; r < h; ++r) std::memcpy(out.row(r), img.pixel(x, y + r), size_t(w) * 4);
-  return out;
+// The core's crop, cut back to the image where the rectangle runs past it.
+Image crop_inside(const Image& img, uint32_t x, uint32_t y, uint32_t w, uint32_t h) {
+  return crop(img, x, y, std::min(w, img.width() - x), std::min(h, img.height() - y)).value();
 }
 
 Image random_crop(const Image& img, uint32_t side, std::mt19937_64& rng) {
   uint32_t w = std::min(side, img.width()), h = std::min(side, img.height());
   uint32_t x = uint32_t(rng() % (img.width() - w + 1)), y = uint32_t(rng() % (img.height() - h + 1));
-  return crop(img, x, y, w, h);
+  return crop_inside(img, x, y, w, h);
 }
 
 // Mild colour change: per-channel gain, gamma and offset.
@@ -371,7 +368,7 @@ int main(int argc, char** argv) {
         case Op::kJpeg60: img = jpeg(*t.source, 60); break;
         case Op::kHalf: img = rescale(*t.source, 0.5); break;
         case Op::kThreeQuarter: img = rescale(*t.source, 0.75); break;
-        case Op::kCrop: img = crop(*t.source, t.x, t.y, t.side, t.side); break;
+        case Op::kCrop: img = crop_inside(*t.source, t.x, t.y, t.side, t.side); break;
       }
       double t0 = now_ms();
       auto rep = sm::decode_screenmark(img, t.key);
@@ -430,7 +427,7 @@ int main(int argc, char** argv) {
     }
     Image capture_1x = sm::apply_screenmark(canvas, key, 42, strength).value();
     Image big = rescale(marked_set.front(), 1.5);
-    Image capture_15 = crop(big, 0, 0, 1920, std::min<uint32_t>(1080, big.height()));
+    Image capture_15 = crop_inside(big, 0, 0, 1920, std::min<uint32_t>(1080, big.height()));
     int found_1x = 0, found_15 = 0, found_unmarked = 0;
     double d1_w, d1_c, d15_w, d15_c, du_w, du_c;
     time_it([&] { found_1x += sm::decode_screenmark(capture_1x, key).value().found; }, d1_w, d1_c);

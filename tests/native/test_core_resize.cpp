@@ -99,3 +99,20 @@ TEST_CASE("colour helpers") {
   REQUIRE(luma.ok());
   CHECK(luma.value().at(1, 0) == doctest::Approx(255.0f));
 }
+
+TEST_CASE("crop copies the rectangle and refuses one that is empty or leaves the image") {
+  Image img = Image::create(5, 4).value();
+  for (uint32_t y = 0; y < 4; ++y)
+    for (uint32_t x = 0; x < 5; ++x) img.pixel(x, y)[0] = static_cast<uint8_t>(y * 10 + x);
+  Result<Image> cut = crop(img, 1, 2, 3, 2);
+  REQUIRE(cut.ok());
+  CHECK(cut.value().width() == 3);
+  CHECK(cut.value().height() == 2);
+  CHECK(cut.value().pixel(0, 0)[0] == 21);
+  CHECK(cut.value().pixel(2, 1)[0] == 33);
+  CHECK(crop(img, 0, 0, 5, 4).ok());
+  CHECK(crop(img, 3, 0, 3, 1).status().code() == StatusCode::kInvalidArgument);
+  CHECK(crop(img, 0, 4, 1, 1).status().code() == StatusCode::kInvalidArgument);
+  CHECK(crop(img, 0, 0, 0, 1).status().code() == StatusCode::kInvalidArgument);
+  CHECK(crop(img, 0xFFFFFFFFu, 0, 2, 1).status().code() == StatusCode::kInvalidArgument);
+}

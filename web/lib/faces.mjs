@@ -462,7 +462,7 @@ function startFaceTiles({ module, session, ort, rgba, width, height, tiles, opti
       }
       if (remote && !(await remote)) {
         for (let i = 0; i < jobs.length; i++) {
-          if (jobs[i].run && !heads[i]) heads[i] = await inferFaceInput({ session, ort, data: faceJobInput(levels, jobs[i]) });
+          if (jobs[i].run && !heads[i]) heads[i] = await inferFaceInput({ session, ort, data: faceJobInput(levels, jobs[i], FACE_MODEL_SIZE, input) });
         }
       }
       const tileHeads = [];

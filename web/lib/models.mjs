@@ -130,7 +130,12 @@ export async function releaseModelSessions() {
 
 const releaseHooks = new Set();
 
-/** fn() runs once at the next releaseModelSessions (helper threads holding sessions of their own). */
+/**
+ * fn() runs once at the next releaseModelSessions (helper threads holding
+ * sessions of their own). Returns a function that takes it back (a helper
+ * that ended by itself).
+ */
 export function onModelsRelease(fn) {
   releaseHooks.add(fn);
+  return () => releaseHooks.delete(fn);
 }

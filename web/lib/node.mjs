@@ -74,10 +74,12 @@ function nodeFaceHelper({ perScan = false } = {}) {
     if (!pending) {
       const started = (pending = createNodeFaceHelper());
       const end = async () => {
+        forget();
         if (pending === started) pending = null;
         return (await started).terminate();
       };
-      onModelsRelease(end);
+      // One hook per helper, taken back when it ends first (a helper per scan adds none that linger).
+      const forget = onModelsRelease(end);
       if (perScan) started.then((helper) => { helper.endAfterScan = end; }, () => {});
     }
     return pending;
